@@ -1,0 +1,1 @@
+"""Messaging clients plugin (skeleton: Transporter, Outlook, Kerberos SPNs, certificates, Edge)."""

@@ -1,0 +1,60 @@
+"""Helpers shared by the VMware parsers: MAC and disk-name normalisation, path pieces."""
+
+from __future__ import annotations
+
+import re
+
+_MAC_DIGITS = re.compile(r"[^0-9a-fA-F]")
+_DISK_SUFFIX = re.compile(r"-(flat|delta|sesparse|ctk|rdm|rdmp)$", re.I)
+_VOLUME_PATH = re.compile(r"/vmfs/volumes/(?P<ds>[^/]+)/(?:(?P<dir>[^/]+)/)?(?P<file>[^/]+)$")
+
+
+def normalise_mac(text: str) -> str:
+    """A MAC in any notation as lower-case colon form; "" when it is not 12 hex digits or all zero.
+
+    >>> normalise_mac("00-50-56-AA-BB-CC")
+    '00:50:56:aa:bb:cc'
+    >>> normalise_mac("0050.56aa.bbcc")
+    '00:50:56:aa:bb:cc'
+    >>> normalise_mac("000000000000")
+    ''
+    """
+    digits = _MAC_DIGITS.sub("", text or "").lower()
+    if len(digits) != 12 or set(digits) == {"0"}:
+        return ""
+    return ":".join(digits[i:i + 2] for i in range(0, 12, 2))
+
+
+def mac_from_uuid(uuid: str) -> str:
+    """The MAC in a VMFS owner UUID (its last group), or "" for the all-zero owner.
+
+    >>> mac_from_uuid("5a1b2c3d-1a2b3c4d-5e6f-001122334455")
+    '00:11:22:33:44:55'
+    """
+    return normalise_mac(uuid.rsplit("-", 1)[-1]) if uuid else ""
+
+
+def disk_key(path: str) -> str:
+    """The name shared by a disk's descriptor and its data files.
+
+    >>> disk_key("/vmfs/volumes/ds01/app01/app01-000002-delta.vmdk")
+    'app01-000002'
+    >>> disk_key("app01-flat.vmdk")
+    'app01'
+    """
+    name = (path or "").strip().strip("'\"").replace("\\", "/").rsplit("/", 1)[-1]
+    if name.lower().endswith(".vmdk"):
+        name = name[:-5]
+    return _DISK_SUFFIX.sub("", name).lower()
+
+
+def volume_parts(path: str) -> tuple[str, str, str]:
+    """(datastore, folder, file name) of a /vmfs/volumes path; empty strings when absent.
+
+    >>> volume_parts("/vmfs/volumes/ds01/app01/app01.vmx")
+    ('ds01', 'app01', 'app01.vmx')
+    """
+    match = _VOLUME_PATH.search(path or "")
+    if not match:
+        return "", "", ""
+    return match.group("ds"), match.group("dir") or "", match.group("file")

@@ -1,0 +1,3 @@
+"""(being written) VMware logs parsers."""
+
+PARSERS: list = []

@@ -1,0 +1,3 @@
+"""(being written) VMware nics parsers."""
+
+PARSERS: list = []

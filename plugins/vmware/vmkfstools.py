@@ -1,0 +1,3 @@
+"""(being written) VMware vmkfstools parsers."""
+
+PARSERS: list = []

@@ -1,0 +1,16 @@
+"""Windows plugin (being written)."""
+
+from hakb import hookimpl
+from hakb.plugins.windows import schemas
+
+MODULES = (schemas,)
+
+
+@hookimpl
+def hakb_fact_schemas():
+    return [s for module in MODULES for s in getattr(module, "SCHEMAS", ())]
+
+
+@hookimpl
+def hakb_parsers():
+    return [p for module in MODULES for p in getattr(module, "PARSERS", ())]

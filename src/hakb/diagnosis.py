@@ -1,0 +1,153 @@
+"""The whole pipe for one case: inputs -> artifacts -> facts -> inference -> findings.
+
+:func:`diagnose` is what the CLI calls; :func:`diagnose_facts` starts from facts (tests, the
+facts-JSON input, and third-party rule tests use it).
+"""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Sequence
+
+from hakb import __version__
+from hakb.bundle import Limits, collect
+from hakb.engine import infer
+from hakb.findings import Finding, Unverified, build_findings
+from hakb.knowledge import load_knowledge
+from hakb.model import Artifact, Fact, FactSchema
+from hakb.parsing import ArtifactResult, parse_artifact
+from hakb.plugin_manager import PluginManager, fact_schemas, get_plugin_manager, knowledge_packs, parsers
+
+SEVERITY_ORDER = ("info", "warning", "error", "critical")
+
+#: Fact types the core itself declares; any parser may produce them.
+CORE_SCHEMAS = {
+    "collection-time": FactSchema("collection-time", {"epoch": "int", "source": "str"},
+                                  "When an artifact was collected (Unix time); the latest one is "
+                                  "the case's as-of time unless --as-of is given."),
+}
+
+
+def all_schemas(pm: PluginManager) -> dict[str, FactSchema]:
+    return {**fact_schemas(pm), **CORE_SCHEMAS}
+
+
+def as_of_time(facts: Sequence[Fact], given: datetime | None, now: datetime) -> datetime:
+    """--as-of, else the latest collection-time fact, else now."""
+    if given is not None:
+        return given if given.tzinfo else given.replace(tzinfo=timezone.utc)
+    stamps = [f.slots.get("epoch") for f in facts if f.type == "collection-time"]
+    stamps = [int(s) for s in stamps if isinstance(s, (int, float))]
+    return datetime.fromtimestamp(max(stamps), timezone.utc) if stamps else now
+
+
+def new_case_id(now: datetime) -> str:
+    return f"{now:%Y%m%d-%H%M%S}-{secrets.token_hex(3)}"
+
+
+@dataclass
+class Diagnosis:
+    """One case: what was read, what was concluded, and what went wrong along the way."""
+
+    case_id: str
+    created: datetime
+    inputs: list[str]
+    artifacts: list[ArtifactResult] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    unverified: list[Unverified] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)  # {"source": ..., "message": ...}
+    packs: list[str] = field(default_factory=list)
+    as_of: datetime | None = None
+    hakb_version: str = __version__
+
+    @property
+    def diagnosable(self) -> bool:
+        """False when nothing could be diagnosed: no artifact parsed, or every pack failed."""
+        return any(a.status == "parsed" for a in self.artifacts) and bool(self.packs)
+
+    def worst_severity(self) -> str | None:
+        levels = [SEVERITY_ORDER.index(f.severity) for f in self.findings]
+        return SEVERITY_ORDER[max(levels)] if levels else None
+
+    def as_dict(self) -> dict:
+        return {
+            "hakb_version": self.hakb_version,
+            "case_id": self.case_id,
+            "created": self.created.isoformat(timespec="seconds"),
+            "inputs": list(self.inputs),
+            "artifacts": [a.as_dict() for a in self.artifacts],
+            "findings": [f.as_dict() for f in self.findings],
+            "unverified": [u.as_dict() for u in self.unverified],
+            "errors": list(self.errors),
+            "packs": list(self.packs),
+            "as_of": self.as_of.isoformat(timespec="seconds") if self.as_of else None,
+        }
+
+
+def _infer_into(case: Diagnosis, pm: PluginManager, facts: list[Fact],
+                as_of: datetime | None) -> None:
+    schemas = all_schemas(pm)
+    case.as_of = as_of_time(facts, as_of, case.created)
+    kb = load_knowledge(knowledge_packs(pm))
+    for pack, messages in kb.errors.items():
+        for message in messages:
+            case.errors.append({"source": f"pack {pack}", "message": f"refused: {message}"})
+    inference = infer(schemas, kb.rule_files, facts, case.as_of)
+    failed = set()
+    for source, messages in inference.errors.items():
+        failed.add(source)
+        for message in messages:
+            case.errors.append({"source": f"pack {source}" if source != "engine" else "engine",
+                                "message": message})
+    case.packs = sorted({pack for pack, _ in kb.rule_files} - failed)
+    case.facts = facts
+    case.findings, case.unverified, problems = build_findings(inference, facts, kb.articles)
+    case.errors.extend({"source": "knowledge", "message": p} for p in problems)
+
+
+def diagnose_facts(facts: Sequence[Fact], pm: PluginManager | None = None,
+                   now: datetime | None = None, as_of: datetime | None = None) -> Diagnosis:
+    """Run the knowledge over facts given directly (no artifacts)."""
+    now = now or datetime.now(timezone.utc)
+    case = Diagnosis(case_id=new_case_id(now), created=now, inputs=[])
+    _infer_into(case, pm or get_plugin_manager(), list(facts), as_of)
+    return case
+
+
+def diagnose(arguments: list[str], *, host: str | None = None, pm: PluginManager | None = None,
+             limits: Limits = Limits(), progress: Callable[[str], None] | None = None,
+             stdin=None, now: datetime | None = None, as_of: datetime | None = None) -> Diagnosis:
+    """Diagnose the folders, files, archives (or ``-`` for stdin) named in ``arguments``.
+
+    Raises :class:`hakb.bundle.InputError` when an argument does not exist at all; everything
+    else that goes wrong is recorded in the returned case.
+    """
+    pm = pm or get_plugin_manager()
+    now = now or datetime.now(timezone.utc)
+    case = Diagnosis(case_id=new_case_id(now), created=now, inputs=list(arguments))
+    available = parsers(pm)
+    schemas = all_schemas(pm)
+    with tempfile.TemporaryDirectory(prefix="hakb-") as workdir:
+        inventory = collect(arguments, Path(workdir), host=host, limits=limits, stdin=stdin)
+        for name, reason in inventory.errors:
+            case.artifacts.append(ArtifactResult(Artifact(name=name, path=Path(name)), "error",
+                                                 message=reason))
+        for name, reason in inventory.skipped:
+            case.artifacts.append(ArtifactResult(Artifact(name=name, path=Path(name)), "skipped",
+                                                 message=reason))
+        facts: list[Fact] = []
+        total = len(inventory.artifacts)
+        for number, artifact in enumerate(inventory.artifacts, start=1):
+            if progress:
+                progress(f"[{number}/{total}] {artifact.name}")
+            result = parse_artifact(artifact, available, schemas)
+            case.artifacts.append(result)
+            facts.extend(result.facts)
+    case.artifacts.sort(key=lambda a: a.artifact.name)
+    _infer_into(case, pm, facts, as_of)
+    return case

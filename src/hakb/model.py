@@ -1,0 +1,135 @@
+"""The plain data that flows through a diagnosis: artifacts, facts, and what plugins declare.
+
+Everything here is a frozen dataclass with no behaviour beyond validation, so parsers stay pure
+functions (lines in, facts out) and results can cross a process boundary.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping
+
+#: Names usable as CLIPS template and slot names: letters, digits, '-' and '_', starting with a letter.
+IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+
+#: Slots every fact template carries, filled by the core, never by a parser.
+PROVENANCE_SLOTS = ("fid", "host", "artifact", "line")
+
+#: Slot types a schema may use, and the Python values they accept.
+SLOT_TYPES = ("str", "int", "float", "bool", "list")
+
+
+class ParseError(Exception):
+    """Raised by a parser for input it recognised but cannot make sense of.
+
+    The artifact is then reported with status "error" and this message; other artifacts go on.
+    """
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One collected file as the core sees it.
+
+    ``name`` is what the user reads in evidence (a path relative to what they passed, or
+    ``bundle.tgz:member``); ``path`` is where the bytes are on disk now (maybe a temp folder).
+    """
+
+    name: str
+    path: Path
+    host: str | None = None
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class Head:
+    """The beginning of an artifact, for parsers to recognise it by content.
+
+    ``text`` is the decoded first part of the file (64 KiB at most), ``name`` the file's base name,
+    ``data`` the same first part as raw bytes (for binary formats such as DER certificates) and
+    ``binary`` whether the core judged the artifact binary.
+    """
+
+    name: str
+    text: str
+    data: bytes = b""
+    binary: bool = False
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A typed observation with provenance: which artifact, which line, the line's text.
+
+    Parsers fill ``type``, ``slots``, ``line`` and ``text``; the core fills ``artifact`` and,
+    unless the parser knows better, ``host``.
+    """
+
+    type: str
+    slots: Mapping[str, Any] = field(default_factory=dict)
+    line: int = 0
+    text: str = ""
+    host: str | None = None
+    artifact: str | None = None
+
+
+@dataclass(frozen=True)
+class FactSchema:
+    """The shape of one fact type; the engine builds a CLIPS template from it.
+
+    ``slots`` maps slot name to one of ``str``, ``int``, ``float``, ``bool`` or ``list``
+    (a multislot of strings and numbers). A missing ``str`` is "", a missing number or bool
+    is the symbol ``nil`` so rules can tell "unknown" from zero.
+    """
+
+    name: str
+    slots: Mapping[str, str]
+    doc: str = ""
+
+    def __post_init__(self) -> None:
+        if not IDENTIFIER.match(self.name) or self.name.startswith("hakb-"):
+            raise ValueError(f"fact schema name {self.name!r} is not a valid identifier")
+        for slot, kind in self.slots.items():
+            if not IDENTIFIER.match(slot):
+                raise ValueError(f"{self.name}: slot name {slot!r} is not a valid identifier")
+            if slot in PROVENANCE_SLOTS:
+                raise ValueError(f"{self.name}: slot {slot!r} is reserved for provenance")
+            if kind not in SLOT_TYPES:
+                raise ValueError(f"{self.name}.{slot}: type {kind!r} is not one of {SLOT_TYPES}")
+
+
+Recogniser = Callable[[Head], int]
+ParseFunction = Callable[[Iterable[Any], Artifact], Iterator[Fact]]
+
+
+@dataclass(frozen=True)
+class Parser:
+    """Turns one kind of artifact into facts.
+
+    ``recognise(head)`` returns 0 when the artifact is not this parser's, otherwise a score
+    (10: the file name fits; 50: the content has the format's signature; 100: unmistakable).
+    The highest score wins. ``parse(lines, artifact)`` receives ``(line_number, text)`` pairs,
+    streamed and decoded, and yields facts. It reads nothing else and keeps no state between calls.
+
+    A parser with ``binary=True`` is also offered artifacts that are not text, and its ``parse``
+    receives the artifact's bytes as a stream of chunks instead of lines; its facts use line 0.
+    """
+
+    name: str
+    recognise: Recogniser
+    parse: ParseFunction
+    description: str = ""
+    binary: bool = False
+
+
+@dataclass(frozen=True)
+class KnowledgePack:
+    """A folder of faults: for each, ``<fault>.clp`` (rules) beside ``<fault>.md`` (the article)."""
+
+    name: str
+    path: Path
+    description: str = ""

@@ -1,0 +1,82 @@
+"""Running parsers over artifacts: pick the parser by content, stream lines, contain failures.
+
+A parser that raises marks its artifact ``error`` with the message; nothing else is affected.
+Facts are checked against their schemas here, so the engine only ever sees well-formed facts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+from hakb import textio
+from hakb.engine import slot_values
+from hakb.model import Artifact, Fact, FactSchema, Head, ParseError, Parser
+
+
+@dataclass
+class ArtifactResult:
+    artifact: Artifact
+    status: str  # parsed | skipped | error
+    parser: str | None = None
+    message: str | None = None
+    facts: list[Fact] = field(default_factory=list)
+    encoding: str | None = None
+
+    def as_dict(self) -> dict:
+        return {"path": self.artifact.name, "parser": self.parser, "facts": len(self.facts),
+                "status": self.status, "message": self.message, "host": self.artifact.host}
+
+
+def choose_parser(head: Head, parsers: Sequence[Parser]) -> tuple[Parser | None, list[str]]:
+    """The parser scoring highest on ``head`` (first by name on a tie), and recogniser failures."""
+    best, best_score, problems = None, 0, []
+    for parser in parsers:
+        try:
+            score = int(parser.recognise(head) or 0)
+        except Exception as exc:  # a broken recogniser only loses its claim
+            problems.append(f"parser {parser.name} failed to recognise: {type(exc).__name__}: {exc}")
+            continue
+        if score > best_score:
+            best, best_score = parser, score
+    return best, problems
+
+
+def parse_artifact(artifact: Artifact, parsers: Sequence[Parser],
+                   schemas: Mapping[str, FactSchema]) -> ArtifactResult:
+    try:
+        text, encoding, binary, data = textio.head_text(artifact.path)
+    except OSError as exc:
+        return ArtifactResult(artifact, "error", message=f"cannot read: {exc.strerror or exc}")
+    if not data:
+        return ArtifactResult(artifact, "skipped", message="empty", encoding=encoding)
+    head = Head(name=artifact.path.name if artifact.name != "<stdin>" else "stdin", text=text,
+                data=data, binary=binary)
+    candidates = [p for p in parsers if p.binary] if binary else parsers
+    parser, problems = choose_parser(head, candidates)
+    if parser is None:
+        message = ("binary data, not text" if binary else "no parser recognised it")
+        message += f" ({'; '.join(problems)})" if problems else ""
+        return ArtifactResult(artifact, "skipped", message=message, encoding=encoding)
+    facts: list[Fact] = []
+    stream = textio.iter_chunks(artifact.path) if parser.binary else textio.iter_lines(artifact.path)
+    try:
+        for fact in parser.parse(stream, artifact):
+            if not isinstance(fact, Fact):
+                raise ParseError(f"yielded {type(fact).__name__}, not a Fact")
+            fact = dataclasses.replace(fact, artifact=artifact.name, host=fact.host or artifact.host)
+            schema = schemas.get(fact.type)
+            if schema is None:
+                raise ParseError(f"produced fact type {fact.type!r}, which no plugin declares")
+            try:
+                slot_values(schema, fact, 0)
+            except (ValueError, TypeError) as exc:
+                raise ParseError(f"line {fact.line}: {exc}") from exc
+            facts.append(fact)
+    except ParseError as exc:
+        return ArtifactResult(artifact, "error", parser=parser.name, message=str(exc), encoding=encoding)
+    except Exception as exc:  # a parser bug must not end the diagnosis
+        return ArtifactResult(artifact, "error", parser=parser.name, encoding=encoding,
+                              message=f"parser failed: {type(exc).__name__}: {exc}")
+    return ArtifactResult(artifact, "parsed", parser=parser.name, facts=facts, encoding=encoding)

@@ -1,0 +1,128 @@
+"""Reading artifacts as text: encoding detection, binary detection, streamed and bounded lines.
+
+Collected output arrives as UTF-8 (with or without BOM), UTF-16LE (PowerShell 5 ``>`` and regedit
+v5 write it with a BOM; sometimes without), UTF-16BE, or a Windows ANSI code page. Parsers never see
+bytes: they get ``(line_number, text)`` pairs, decoded, NUL-free and cut at :data:`MAX_LINE` characters
+so a line with no end cannot exhaust memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+#: Characters kept of one line; the rest of an over-long line is skipped, not loaded.
+MAX_LINE = 64 * 1024
+#: Bytes read to recognise an artifact and guess its encoding.
+HEAD_BYTES = 64 * 1024
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def detect_encoding(prefix: bytes) -> tuple[str, int]:
+    """The encoding of a file starting with ``prefix``, and how many BOM bytes to skip.
+
+    >>> detect_encoding(b"\\xff\\xfeW\\x00i\\x00")
+    ('utf-16-le', 2)
+    >>> detect_encoding("Größe".encode("cp1252"))
+    ('cp1252', 0)
+    """
+    for bom, name in _BOMS:
+        if prefix.startswith(bom):
+            return ("utf-8" if name == "utf-8-sig" else name), len(bom)
+    sample = prefix[:4096]
+    if len(sample) >= 4:
+        even_nuls = sample[0::2].count(0)
+        odd_nuls = sample[1::2].count(0)
+        half = len(sample) / 2
+        if odd_nuls > 0.4 * half and even_nuls < 0.05 * half:
+            return "utf-16-le", 0
+        if even_nuls > 0.4 * half and odd_nuls < 0.05 * half:
+            return "utf-16-be", 0
+    try:
+        prefix.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut by the end of the prefix is still UTF-8.
+        if exc.start < len(prefix) - 4:
+            return "cp1252", 0
+    return "utf-8", 0
+
+
+def looks_binary(prefix: bytes, encoding: str) -> bool:
+    """True for data that is not text: NUL bytes outside UTF-16, or mostly control characters."""
+    if not prefix:
+        return False
+    if encoding.startswith("utf-16"):
+        text = prefix.decode(encoding, errors="replace")
+    else:
+        if b"\x00" in prefix[:8192]:
+            return True
+        text = prefix.decode(encoding, errors="replace")
+    sample = text[:8192]
+    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f\x1b")
+    return control > 0.1 * max(len(sample), 1)
+
+
+def _read_prefix(path: Path) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(HEAD_BYTES)
+
+
+def head_text(path: Path) -> tuple[str, str, bool, bytes]:
+    """(decoded head, encoding, is_binary, raw head) for an artifact."""
+    prefix = _read_prefix(path)
+    encoding, skip = detect_encoding(prefix)
+    binary = looks_binary(prefix[skip:], encoding)
+    text = prefix[skip:].decode(encoding, errors="replace").replace("\x00", "")
+    return text, encoding, binary, prefix
+
+
+def iter_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    """The artifact's bytes in chunks, for binary parsers."""
+    with open(path, "rb") as fh:
+        while True:
+            chunk = fh.read(size)
+            if not chunk:
+                return
+            yield chunk
+
+
+def _open_text(raw: BinaryIO, encoding: str, skip: int) -> io.TextIOWrapper:
+    raw.seek(skip)
+    return io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=None)
+
+
+def iter_lines(path: Path, max_line: int = MAX_LINE) -> Iterator[tuple[int, str]]:
+    """Yield ``(line_number, text)`` for each line, 1-based, without the line break.
+
+    Memory stays bounded whatever the file: lines longer than ``max_line`` characters are cut
+    and the rest of them is read in chunks and dropped.
+    """
+    with open(path, "rb") as raw:
+        prefix = raw.read(HEAD_BYTES)
+        encoding, skip = detect_encoding(prefix)
+        with _open_text(raw, encoding, skip) as text:
+            number = 0
+            while True:
+                line = text.readline(max_line)
+                if not line:
+                    return
+                number += 1
+                if not line.endswith("\n"):
+                    # Cut: drop the remainder of this over-long line.
+                    rest = line
+                    while rest and not rest.endswith("\n"):
+                        rest = text.readline(max_line)
+                yield number, line.rstrip("\r\n").replace("\x00", "")
+
+
+def lines_of(text: str) -> Iterator[tuple[int, str]]:
+    """``(line_number, text)`` pairs of an in-memory string: feeds a parser in tests and examples."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        yield number, line.replace("\x00", "")
