@@ -185,7 +185,7 @@ def _extract_zip(path: Path, dest: Path, label: str, inventory: Inventory, budge
             if stat.S_ISLNK(mode):
                 inventory.skipped.append((shown, "symbolic link, not followed"))
                 continue
-            if mode and not stat.S_ISREG(mode):
+            if stat.S_IFMT(mode) and not stat.S_ISREG(mode):  # type bits absent: a plain file
                 inventory.skipped.append((shown, "device, FIFO or special file"))
                 continue
             budget.add_file()

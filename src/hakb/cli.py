@@ -1,0 +1,302 @@
+"""The ``hakb`` command line: small commands over the diagnosis pipe, the case store and the KB.
+
+Exit codes: 0 nothing at or above --fail-on; 1 a finding is; 2 usage or input error (one line on
+stderr, no traceback unless --debug).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from hakb import __version__
+from hakb.bundle import InputError, Limits
+from hakb.engine import EngineError
+from hakb.knowledge import SEVERITIES, KnowledgeError, load_knowledge
+from hakb.plugin_manager import PluginError, describe, get_plugin_manager, knowledge_packs
+from hakb.report import FORMATS, as_text
+from hakb.store import Store, StoreError, default_path
+
+USER_ERRORS = (InputError, PluginError, StoreError, EngineError, KnowledgeError)
+FAIL_LEVELS = ("critical", "error", "warning", "info", "never")
+
+
+class HakbGroup(click.Group):
+    """Turns every failure into one line and exit code 2; --debug shows the traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("hakb: interrupted; nothing was saved", err=True)
+            sys.exit(130)
+        except USER_ERRORS as exc:
+            self._fail(ctx, f"hakb: error: {exc}")
+        except Exception as exc:  # anything else is a bug: say so in one line
+            self._fail(ctx, f"hakb: internal error: {type(exc).__name__}: {exc} "
+                            "(run again with --debug for the traceback)")
+
+    @staticmethod
+    def _fail(ctx: click.Context, message: str) -> None:
+        if ctx.obj and ctx.obj.get("debug"):
+            traceback.print_exc()
+        click.echo(message, err=True)
+        sys.exit(2)
+
+
+def _store(db: str | None) -> Store:
+    return Store(Path(db) if db else default_path())
+
+
+def _parse_as_of(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter("use ISO form, e.g. 2026-11-20 or 2026-11-20T09:15:00Z",
+                                 param_hint="--as-of")
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        target = Path(output)
+        temporary = target.with_name(target.name + ".partial")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(target)  # never leave a half-written report behind
+    else:
+        click.echo(text)
+
+
+db_option = click.option("--db", metavar="PATH", envvar="HAKB_DB",
+                         help="Case database (default: HAKB_DB, else the user's data folder).")
+
+
+@click.group(cls=HakbGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="hakb")
+@click.option("--debug", is_flag=True, help="Show tracebacks of failures.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """hakb: which known fault is it, the evidence, and the fix.
+
+    \b
+    Point it at what you collected (folders, vm-support .tgz, .zip, single files, - for stdin):
+        hakb diagnose esx-support.tgz esx03/ vmkfstools.txt
+        hakb diagnose --format json bundle/ > case.json
+        pbpaste | hakb diagnose --host esx01 -
+    Every diagnosis is saved as a case: `hakb cases`, `hakb show latest`.
+    """
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--host", metavar="NAME", help="Host for files whose path names none (loose files, stdin).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text",
+              show_default=True, help="Report format; json prints exactly one JSON object.")
+@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
+@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="warning", show_default=True,
+              help="Exit 1 when a finding is at or above this severity ('never': always 0).")
+@click.option("--as-of", metavar="WHEN", help="Judge time-based checks (certificate expiry) at this "
+              "ISO time instead of the bundle's collection time.")
+@click.option("--no-save", is_flag=True, help="Do not store the case.")
+@click.option("--show-skipped", is_flag=True, help="List artifacts no parser recognised.")
+@click.option("--max-unpacked", type=int, default=Limits.max_total_bytes, show_default=True,
+              metavar="BYTES", help="Refuse archives that unpack to more than this.")
+@click.option("--max-files", type=int, default=Limits.max_files, show_default=True,
+              help="Refuse archives with more members than this.")
+@click.option("--max-ratio", type=float, default=Limits.max_ratio, show_default=True,
+              help="Refuse archive members compressed more than this ratio (archive bombs).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
+@db_option
+def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, max_unpacked,
+             max_files, max_ratio, quiet, db) -> None:
+    """Diagnose collected artifacts and print the findings.
+
+    \b
+    PATHS are folders (searched recursively), files, .tgz/.tar.gz/.zip archives, or - for stdin.
+    Files are recognised by content, whatever their name; files no parser knows are skipped.
+    The host of a file comes from a vm-support folder (esx-<host>-<date>--<time>-<pid>/), a
+    per-host subfolder (esx03/...), or --host.
+
+    \b
+    Exit status: 0 no finding at or above --fail-on, 1 at least one, 2 bad input or nothing
+    could be diagnosed.
+    """
+    from hakb.diagnosis import diagnose as run
+
+    limits = Limits(max_total_bytes=max_unpacked, max_files=max_files, max_ratio=max_ratio)
+    store = None if no_save else _store(db)  # open first: a broken database fails before the work
+    progress = None
+    if not quiet and sys.stderr.isatty():
+        def progress(message: str) -> None:
+            click.echo(f"\r\033[K{message[:120]}", err=True, nl=False)
+    case = run(list(paths), host=host, limits=limits, progress=progress, as_of=_parse_as_of(as_of))
+    if progress:
+        click.echo("\r\033[K", err=True, nl=False)
+    if store is not None:
+        store.save(case)
+    report = case.as_dict()
+    if fmt == "text":
+        colour = output is None and sys.stdout.isatty()
+        _emit(as_text(report, colour=colour, show_skipped=show_skipped), output)
+    else:
+        _emit(FORMATS[fmt](report), output)
+    if not case.diagnosable:
+        reason = ("no artifact was recognised" if not any(a.status == "parsed" for a in case.artifacts)
+                  else "no knowledge pack could run")
+        click.echo(f"hakb: nothing could be diagnosed: {reason} (the report lists what was skipped and why)", err=True)
+        sys.exit(2)
+    sys.exit(exit_code(report, fail_on))
+
+
+def exit_code(report: dict, fail_on: str) -> int:
+    if fail_on == "never":
+        return 0
+    threshold = SEVERITIES.index(fail_on)
+    return 1 if any(SEVERITIES.index(f["severity"]) <= threshold for f in report["findings"]) else 0
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def plugins(as_json: bool) -> None:
+    """List loaded plugins, their versions and the hooks each implements.
+
+    HAKB_LOAD_PLUGINS=name,name limits which plugins load (empty: none).
+    """
+    infos = describe(get_plugin_manager())
+    if as_json:
+        click.echo(json.dumps([{"name": i.name, "version": i.version, "hooks": list(i.hooks)}
+                               for i in infos], indent=2))
+        return
+    if not infos:
+        click.echo("No plugins loaded.")
+    for info in infos:
+        click.echo(f"{info.name} {info.version or ''}".rstrip())
+        click.echo(f"  hooks: {', '.join(info.hooks) or '(none)'}")
+
+
+@cli.command()
+@click.option("-n", "--limit", default=20, show_default=True, help="How many cases.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@db_option
+def cases(limit: int, as_json: bool, db: str | None) -> None:
+    """List recent cases, newest first."""
+    rows = _store(db).recent(limit)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo("No cases yet. Run `hakb diagnose PATH` first.")
+    for row in rows:
+        inputs = ", ".join(json.loads(row["inputs"] or "[]"))
+        click.echo(f"{row['id']}  {row['created']}  {row['findings']} finding(s)"
+                   f"  worst: {row['worst_severity'] or '-'}  {inputs}")
+
+
+@cli.command()
+@click.argument("case")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "html"]), default="text",
+              show_default=True)
+@click.option("--facts", is_flag=True, help="Print the case's facts (JSON lines) instead of the report.")
+@db_option
+def show(case: str, fmt: str, facts: bool, db: str | None) -> None:
+    """Print a stored case again. CASE is an id, a unique prefix of one, or 'latest'."""
+    store = _store(db)
+    if facts:
+        for row in store.facts(case):
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    report = store.report(case)
+    click.echo(as_text(report, colour=sys.stdout.isatty()) if fmt == "text" else FORMATS[fmt](report))
+
+
+@cli.group()
+def kb() -> None:
+    """Browse and search the knowledge: articles of every loaded pack."""
+
+
+def _knowledge():
+    return load_knowledge(knowledge_packs(get_plugin_manager()))
+
+
+@kb.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def kb_list(as_json: bool) -> None:
+    """List every article: id, severity, kind, title."""
+    knowledge = _knowledge()
+    articles = sorted(knowledge.articles.values(), key=lambda a: a.id)
+    if as_json:
+        click.echo(json.dumps([{"id": a.id, "pack": a.pack, "title": a.title, "severity": a.severity,
+                                "kind": a.kind} for a in articles], indent=2))
+        return
+    for a in articles:
+        click.echo(f"{a.id:40} {a.severity:8} {a.kind:18} {a.title}")
+    for pack, problems in knowledge.errors.items():
+        for problem in problems:
+            click.echo(f"pack {pack} refused: {problem}", err=True)
+
+
+@kb.command("show")
+@click.argument("article_id")
+def kb_show(article_id: str) -> None:
+    """Print one article."""
+    knowledge = _knowledge()
+    article = knowledge.articles.get(article_id)
+    if article is None:
+        raise click.BadParameter(f"no article {article_id!r}; `hakb kb list` shows them",
+                                 param_hint="ARTICLE_ID")
+    click.echo(f"{article.title}  [{article.id}, {article.severity}, {article.kind}]")
+    click.echo(article.body.strip())
+
+
+@kb.command("search")
+@click.argument("words", nargs=-1, required=True)
+@db_option
+def kb_search(words, db: str | None) -> None:
+    """Full-text search over the articles, e.g. `hakb kb search file share witness`."""
+    store = _store(db)
+    store.index_articles(_knowledge().articles.values())
+    rows = store.search_articles(" ".join(words))
+    if not rows:
+        click.echo("No article matches.")
+    for row in rows:
+        click.echo(f"{row['id']:40} {row['severity']:8} {row['title']}")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--host", metavar="NAME", help="Host for files whose path names none.")
+def parse(paths, host) -> None:
+    """Print the facts parsers make of PATHS (JSON lines); for plugin authors."""
+    import tempfile
+
+    from hakb.bundle import collect
+    from hakb.diagnosis import all_schemas
+    from hakb.parsing import parse_artifact
+    from hakb.plugin_manager import parsers
+
+    pm = get_plugin_manager()
+    available, schemas = parsers(pm), all_schemas(pm)
+    with tempfile.TemporaryDirectory(prefix="hakb-") as workdir:
+        inventory = collect(list(paths), Path(workdir), host=host)
+        for artifact in inventory.artifacts:
+            result = parse_artifact(artifact, available, schemas)
+            click.echo(f"# {artifact.name}: {result.status} {result.parser or ''} {result.message or ''}",
+                       err=True)
+            for fact in result.facts:
+                click.echo(json.dumps({"type": fact.type, "host": fact.host, "artifact": fact.artifact,
+                                       "line": fact.line, "slots": dict(fact.slots), "text": fact.text},
+                                      ensure_ascii=False, default=str))
+
+
+def main() -> None:
+    cli(prog_name="hakb")

@@ -1,0 +1,164 @@
+"""hakb.formats: Format-List / table readers and locale-tolerant value parsers."""
+
+from datetime import datetime
+
+import pytest
+
+from hakb.formats import (collection, format_list, format_table, is_noise, is_warning, parse_bool,
+                          parse_datetime, parse_int, parse_size_mb, property_names)
+from hakb.textio import iter_lines, lines_of
+
+DAG_FL = """\
+[PS] C:\\Windows\\system32>Get-DatabaseAvailabilityGroup -Status | fl
+WARNING: The witness server for DAG1 is in a failed state.
+
+Name                      : DAG1
+Servers                   : {EX01, EX02, EX03,
+                            EX04}
+WitnessServer             : fsw01.example.com
+WitnessDirectory          : C:\\DAG1\\Witness
+OperationalServers        :
+Description               : the primary database availability group of the
+                            head office
+--More--
+
+Name                      : DAG2
+Servers                   : {EX05}
+"""
+
+
+def test_format_list_records_lines_wrapping_and_warnings():
+    records = list(format_list(lines_of(DAG_FL)))
+    assert [r.get("Name") for r in records] == ["DAG1", "DAG2"]
+    dag1 = records[0]
+    assert dag1.get("servers") == "{EX01, EX02, EX03, EX04}"
+    assert collection(dag1.get("Servers")) == ["EX01", "EX02", "EX03", "EX04"]
+    assert dag1.get("OperationalServers") == ""
+    assert dag1.get("missing", "x") == "x"
+    assert dag1.line("WitnessServer") == 7 and "fsw01.example.com" in dag1.text("WitnessServer")
+    assert dag1.first_line == 4
+    assert dag1.get("Description").endswith("availability group of the head office")
+    assert dag1.warnings == [(2, "WARNING: The witness server for DAG1 is in a failed state.")]
+    assert records[1].warnings == []
+    assert ("Name", "DAG1") in dag1.items()
+
+
+def test_format_list_joins_a_word_cut_at_full_width_without_space():
+    # An 80-column console: the DN has no space and is longer than a line, so it is cut mid-word.
+    dn = ("CN=EX01,CN=Servers,CN=Exchange-Administrative-Group-(FYDIBOHF23SPDLT),"
+          "CN=Administrative-Groups,CN=Example,CN=Services")
+    label = "DistinguishedName  : "
+    first, rest = dn[:80 - len(label)], dn[80 - len(label):]
+    text = label + first + "\n" + " " * len(label) + rest + "\nThumbprint         : AB12\n"
+    (record,) = format_list(lines_of(text))
+    assert record.get("DistinguishedName") == dn
+    assert record.get("Thumbprint") == "AB12"
+
+
+def test_format_list_reads_utf16le_with_bom_and_crlf(tmp_path):
+    path = tmp_path / "mbx.txt"
+    text = "\r\nName                 : MBX01\r\nClusteredStorageType : NonShared\r\n\r\n"
+    path.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    (record,) = format_list(iter_lines(path))
+    assert record.get("clusteredstoragetype") == "NonShared"
+    assert record.line("Name") == 2
+
+
+TEST_RH = """\
+PS C:\\> Test-ReplicationHealth -Server EX01 | ft -Wrap
+
+Server          Check                      Result     Error
+------          -----                      ------     -----
+EX01            ClusterService             Passed
+EX01            FileShareQuorum            *FAILED*   The file share witness \\\\fsw01\\DAG1 cannot
+                                                      be reached.
+EX01            DBCopyFailed               Passed
+"""
+
+
+def test_format_table_rows_and_wrapped_cells():
+    rows = list(format_table(lines_of(TEST_RH)))
+    assert [r.get("Check") for r in rows] == ["ClusterService", "FileShareQuorum", "DBCopyFailed"]
+    failed = rows[1]
+    assert failed.get("result") == "*FAILED*"
+    assert failed.get("Error") == "The file share witness \\\\fsw01\\DAG1 cannot be reached."
+    assert failed.line("Error") == 6 and failed.line("Server") == 6
+    assert failed.text("Check").startswith("EX01            FileShareQuorum")
+    assert rows[0].get("Error") == ""
+    assert rows[0].columns == ["Server", "Check", "Result", "Error"]
+
+
+PARAMS = """\
+Object              Name                          Value                 Type
+------              ----                          -----                 ----
+Virtual Machine EX01 OfflineAction                 1                     UInt32
+Virtual Machine EX01 ShutdownAction                0                     UInt32
+
+Object   Name        Value           Type
+------   ----        -----           ----
+SQLIP    Address     198.51.100.20   String
+SQLIP    ProbePort   0               UInt32
+"""
+
+
+def test_format_table_overflowing_value_and_several_tables():
+    rows = list(format_table(lines_of(PARAMS)))
+    assert [(r.get("Object"), r.get("Name"), r.get("Value")) for r in rows] == [
+        ("Virtual Machine EX01", "OfflineAction", "1"),
+        ("Virtual Machine EX01", "ShutdownAction", "0"),
+        ("SQLIP", "Address", "198.51.100.20"),
+        ("SQLIP", "ProbePort", "0"),
+    ]
+    assert rows[3].line("Value") == 9
+
+
+def test_format_table_right_aligned_numbers():
+    text = ("Name          Status     CopyQueueLength ReplayQueueLength\n"
+            "----          ------     --------------- -----------------\n"
+            "DB01\\EX02    Healthy                  12               250\n")
+    (row,) = format_table(lines_of(text))
+    assert row.get("CopyQueueLength") == "12" and row.get("ReplayQueueLength") == "250"
+    assert row.get("Name") == "DB01\\EX02"
+
+
+def test_noise_and_property_names():
+    assert is_noise("[PS] C:\\Windows\\system32>Get-ExchangeServer | fl")
+    assert is_noise("PS C:\\Users\\admin> cluster node")
+    assert is_noise("C:\\>cluster /quorum")
+    assert is_noise(" -- More -- ")
+    assert not is_noise("Name : EX01")
+    assert is_warning("WARNING: something") and is_warning("WARNUNG: etwas")
+    assert property_names(DAG_FL) >= {"name", "servers", "witnessserver"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("14.03.2019 13:00:00", datetime(2019, 3, 14, 13, 0)),
+    ("3/14/2019 1:00:00 PM", datetime(2019, 3, 14, 13, 0)),
+    ("3/4/2019 12:05:00 AM", datetime(2019, 3, 4, 0, 5)),
+    ("2019-03-14 13:00:00", datetime(2019, 3, 14, 13, 0)),
+    ("14/03/2019 13:00:00", datetime(2019, 3, 14, 13, 0)),
+    ("04/03/2019 13:00:00", datetime(2019, 3, 4, 13, 0)),      # slashed 24 h: day first
+    ("04/03/2019 1:00:00 PM", datetime(2019, 4, 3, 13, 0)),    # slashed AM/PM: US month first
+    ("04.03.2019 13:00", datetime(2019, 3, 4, 13, 0)),         # dotted: day first
+    ("2019-03-14T13:00:00.250Z", datetime(2019, 3, 14, 13, 0, 0, 250000)),
+    ("2019-03-14T15:00:00+02:00", datetime(2019, 3, 14, 13, 0)),
+    ("2019/03/14-13:00:00.123", datetime(2019, 3, 14, 13, 0, 0, 123000)),
+    ("14-03-2019 13:00", datetime(2019, 3, 14, 13, 0)),
+    ("not a date", None),
+    ("31.02.2019 10:00:00", None),
+])
+def test_parse_datetime(text, expected):
+    assert parse_datetime(text) == expected
+
+
+def test_numbers_and_bools():
+    assert parse_size_mb("2,047 MB") == 2047
+    assert parse_size_mb("2.047 MB") == 2047
+    assert parse_size_mb("16\u00a0384 MB") == 16384
+    assert parse_size_mb("512 MB") == 512
+    assert parse_size_mb("2 GB") == 2048
+    assert parse_size_mb("n/a") is None
+    assert parse_int("1,234") == 1234 and parse_int("12") == 12 and parse_int("") is None
+    assert parse_bool("True") is True and parse_bool("Falsch") is False and parse_bool("?") is None
+    assert collection("EX01") == ["EX01"] and collection("") == []
+    assert collection("{a, b...}") == ["a", "b"]
