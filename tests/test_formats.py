@@ -162,3 +162,17 @@ def test_numbers_and_bools():
     assert parse_bool("True") is True and parse_bool("Falsch") is False and parse_bool("?") is None
     assert collection("EX01") == ["EX01"] and collection("") == []
     assert collection("{a, b...}") == ["a", "b"]
+
+
+def test_read_output_mixes_list_and_table_output():
+    from hakb.formats import Record, Row, read_output
+    text = ("PS C:\\> Get-Cluster | fl *Subnet*\n\nSameSubnetDelay     : 1000\nSameSubnetThreshold : 5\n\n"
+            "PS C:\\> Get-ClusterResource | Get-ClusterParameter\n\n"
+            "Object   Name          Value  Type\n------   ----          -----  ----\n"
+            "VM EX01  OfflineAction 1      UInt32\n\n"
+            "Name      : EX01\nAdminDisplayVersion : Version 14.1 (Build 218.15)\n")
+    items = list(read_output(lines_of(text)))
+    assert [type(i) for i in items] == [Record, Row, Record]
+    assert items[0].get("SameSubnetThreshold") == "5"
+    assert items[1].get("Name") == "OfflineAction" and items[1].line("Value") == 10
+    assert items[2].get("AdminDisplayVersion") == "Version 14.1 (Build 218.15)"

@@ -1,9 +1,12 @@
-"""Exchange plugin (being written)."""
+"""Exchange plugin: Exchange Management Shell output in, the exchange pack (2007 clustering,
+2010 DAGs) out."""
 
-from hakb import hookimpl
-from hakb.plugins.exchange import schemas
+from importlib.resources import files
 
-MODULES = (schemas,)
+from hakb import KnowledgePack, hookimpl
+from hakb.plugins.exchange import powershell, schemas
+
+MODULES = (schemas, powershell)
 
 
 @hookimpl
@@ -14,3 +17,9 @@ def hakb_fact_schemas():
 @hookimpl
 def hakb_parsers():
     return [p for module in MODULES for p in getattr(module, "PARSERS", ())]
+
+
+@hookimpl
+def hakb_knowledge_packs():
+    return [KnowledgePack("exchange", files("hakb.kb") / "exchange",
+                          "Exchange 2007 clustered mailbox servers and Exchange 2010 DAG faults")]

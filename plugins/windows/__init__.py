@@ -1,9 +1,12 @@
-"""Windows plugin (being written)."""
+"""Windows plugin: systeminfo, failover cluster, NLB, event log and network output in; the
+windows (clustering, NLB) and sql (availability group listeners) packs out."""
 
-from hakb import hookimpl
-from hakb.plugins.windows import schemas
+from importlib.resources import files
 
-MODULES = (schemas,)
+from hakb import KnowledgePack, hookimpl
+from hakb.plugins.windows import schemas, systeminfo
+
+MODULES = (schemas, systeminfo)
 
 
 @hookimpl
@@ -14,3 +17,11 @@ def hakb_fact_schemas():
 @hookimpl
 def hakb_parsers():
     return [p for module in MODULES for p in getattr(module, "PARSERS", ())]
+
+
+@hookimpl
+def hakb_knowledge_packs():
+    return [KnowledgePack("windows", files("hakb.kb") / "windows",
+                          "Windows failover clustering and Network Load Balancing faults"),
+            KnowledgePack("sql", files("hakb.kb") / "sql",
+                          "SQL Server availability group listeners behind load balancers")]

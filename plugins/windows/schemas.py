@@ -11,5 +11,6 @@ SCHEMAS = [
         "available_memory_mb": "int",
         "domain": "str",
         "system_type": "str",        # "x64-based PC"
+        "hotfixes": "list",          # ["KB2533552", ...]
     }, "A Windows machine as `systeminfo` describes it."),
 ]

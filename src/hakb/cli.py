@@ -172,16 +172,21 @@ def plugins(as_json: bool) -> None:
 
     HAKB_LOAD_PLUGINS=name,name limits which plugins load (empty: none).
     """
-    infos = describe(get_plugin_manager())
+    pm = get_plugin_manager()
+    infos = describe(pm)
     if as_json:
-        click.echo(json.dumps([{"name": i.name, "version": i.version, "hooks": list(i.hooks)}
-                               for i in infos], indent=2))
+        rows = [{"name": i.name, "version": i.version, "hooks": list(i.hooks)} for i in infos]
+        rows += [{"name": name, "version": pm.versions.get(name), "hooks": [], "error": message}
+                 for name, message in sorted(pm.load_errors.items())]
+        click.echo(json.dumps(rows, indent=2))
         return
-    if not infos:
+    if not infos and not pm.load_errors:
         click.echo("No plugins loaded.")
     for info in infos:
         click.echo(f"{info.name} {info.version or ''}".rstrip())
         click.echo(f"  hooks: {', '.join(info.hooks) or '(none)'}")
+    for name, message in sorted(pm.load_errors.items()):
+        click.echo(f"{name}: NOT LOADED: {message}")
 
 
 @cli.command()

@@ -108,6 +108,8 @@ def _infer_into(case: Diagnosis, pm: PluginManager, facts: list[Fact],
     case.facts = facts
     case.findings, case.unverified, problems = build_findings(inference, facts, kb.articles)
     case.errors.extend({"source": "knowledge", "message": p} for p in problems)
+    for name, message in pm.load_errors.items():  # collected by every plugin call above
+        case.errors.append({"source": f"plugin {name}", "message": message})
 
 
 def diagnose_facts(facts: Sequence[Fact], pm: PluginManager | None = None,

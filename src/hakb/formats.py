@@ -6,6 +6,7 @@ numbers, so these helpers live in the core and every plugin reads them the same 
 
 * :func:`format_list` - ``Format-List`` output (``Name : value`` records) as :class:`Record` objects;
 * :func:`format_table` - ``Format-Table`` / fixed-width table output as :class:`Row` objects;
+* :func:`read_output` - both, for a file where several commands' output was pasted one after another;
 * :func:`collection` - ``{a, b, c}`` collections as lists;
 * :func:`parse_datetime`, :func:`parse_size_mb`, :func:`parse_int`, :func:`parse_bool` - values
   written in any of the locales seen in the field;
@@ -35,7 +36,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterable, Iterator
 
 __all__ = [
-    "Record", "Row", "format_list", "format_table", "collection", "parse_datetime",
+    "Record", "Row", "format_list", "format_table", "read_output", "epoch", "collection", "parse_datetime",
     "parse_size_mb", "parse_int", "parse_bool", "property_names", "is_noise", "is_warning",
     "is_prompt",
 ]
@@ -351,6 +352,40 @@ def format_table(lines: Iterable[Line]) -> Iterator[Row]:
         current, _ = make_row(*pending)
     if current is not None:
         yield current
+
+
+def read_output(lines: Iterable[Line]) -> Iterator[Record | Row]:
+    """Records and rows, in order, of output mixing ``Format-List`` and table layouts.
+
+    A line followed by a dash rule starts a table; a table ends where, after a blank line, a
+    ``Name : value`` line begins list output again. Each part is read by :func:`format_list` or
+    :func:`format_table`, streamed.
+    """
+    from itertools import groupby
+
+    def tagged() -> Iterator[tuple[str, Line]]:
+        mode = "list"
+        held: Line | None = None
+        blank_before_held = True
+        blank_before_current = True
+        for item in lines:
+            number, text = item
+            if held is not None:
+                if _RULE.match(text.rstrip()) and held[1].strip():
+                    mode = "table"
+                elif (mode == "table" and blank_before_held and not held[1][:1].isspace()
+                      and _PROPERTY.match(held[1]) and not is_noise(held[1])):
+                    mode = "list"
+                yield mode, held
+            blank_before_held = blank_before_current
+            blank_before_current = not text.strip()
+            held = item
+        if held is not None:
+            yield mode, held
+
+    for kind, group in groupby(tagged(), key=lambda pair: pair[0]):
+        part = (item for _, item in group)
+        yield from (format_table(part) if kind == "table" else format_list(part))
 
 
 # --- values ---------------------------------------------------------------------------------

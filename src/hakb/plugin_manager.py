@@ -36,10 +36,14 @@ class PluginManager(pluggy.PluginManager):
     def __init__(self) -> None:
         super().__init__("hakb")
         self.versions: dict[str, str] = {}
+        self.load_errors: dict[str, str] = {}  # plugin name -> why it did not load
 
 
 def get_plugin_manager(extra: tuple[object, ...] = ()) -> PluginManager:
-    """A plugin manager with the entry-point plugins (and ``extra`` objects, for tests) registered."""
+    """A plugin manager with the entry-point plugins (and ``extra`` objects, for tests) registered.
+
+    A plugin that fails to import is left out and recorded in ``load_errors``; the others load.
+    """
     pm = PluginManager()
     pm.add_hookspecs(hookspecs)
     wanted = _wanted()
@@ -51,9 +55,10 @@ def get_plugin_manager(extra: tuple[object, ...] = ()) -> PluginManager:
                 continue
             try:
                 module = ep.load()
-            except Exception as exc:  # a broken third-party plugin must not take hakb down
-                raise PluginError(f"plugin {ep.name!r} ({ep.value}) failed to load: {exc}") from exc
-            pm.register(module, name=ep.name)
+                pm.register(module, name=ep.name)
+            except Exception as exc:  # a broken plugin must not take hakb down
+                pm.load_errors[ep.name] = f"{ep.value} failed to load: {type(exc).__name__}: {exc}"
+                continue
             pm.versions[ep.name] = dist.version
     for obj in extra:
         pm.register(obj)
@@ -76,40 +81,49 @@ def describe(pm: PluginManager) -> list[PluginInfo]:
     return infos
 
 
-def _collect(results, kind):
-    """Flatten hook results and check each item's type."""
+def _collect(pm: PluginManager, hook_name: str, kind: type) -> list:
+    """Call one hook on every plugin separately, so a plugin that fails only loses its own part."""
     items = []
-    for batch in results:
-        for item in batch or ():
-            if not isinstance(item, kind):
-                raise PluginError(f"a plugin returned {item!r} where a {kind.__name__} was expected")
-            items.append(item)
+    for impl in getattr(pm.hook, hook_name).get_hookimpls():
+        try:
+            batch = list(impl.function() or ())
+        except Exception as exc:
+            pm.load_errors[impl.plugin_name] = f"{hook_name} failed: {type(exc).__name__}: {exc}"
+            continue
+        wrong = [item for item in batch if not isinstance(item, kind)]
+        if wrong:
+            pm.load_errors[impl.plugin_name] = (
+                f"{hook_name} returned {wrong[0]!r} where a {kind.__name__} was expected")
+            continue
+        items.extend((impl.plugin_name, item) for item in batch)
     return items
 
 
 def fact_schemas(pm: PluginManager) -> dict[str, FactSchema]:
     schemas: dict[str, FactSchema] = {}
-    for schema in _collect(pm.hook.hakb_fact_schemas(), FactSchema):
+    for owner, schema in _collect(pm, "hakb_fact_schemas", FactSchema):
         if schema.name in schemas and schemas[schema.name] != schema:
-            raise PluginError(f"fact schema {schema.name!r} is declared twice, differently")
+            pm.load_errors[owner] = f"fact schema {schema.name!r} is already declared differently"
+            continue
         schemas[schema.name] = schema
     return schemas
 
 
+def _unique(pm: PluginManager, found: list, what: str) -> list:
+    seen: dict[str, str] = {}
+    kept = []
+    for owner, item in found:
+        if item.name in seen:
+            pm.load_errors[owner] = f"{what} {item.name!r} is already declared by {seen[item.name]}"
+            continue
+        seen[item.name] = owner
+        kept.append(item)
+    return sorted(kept, key=lambda item: item.name)
+
+
 def parsers(pm: PluginManager) -> list[Parser]:
-    found = _collect(pm.hook.hakb_parsers(), Parser)
-    names = [p.name for p in found]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise PluginError(f"parser names declared twice: {', '.join(dupes)}")
-    # pluggy calls the last-registered plugin first; keep a stable order by name instead.
-    return sorted(found, key=lambda p: p.name)
+    return _unique(pm, _collect(pm, "hakb_parsers", Parser), "parser")
 
 
 def knowledge_packs(pm: PluginManager) -> list[KnowledgePack]:
-    packs = _collect(pm.hook.hakb_knowledge_packs(), KnowledgePack)
-    names = [p.name for p in packs]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise PluginError(f"knowledge pack names declared twice: {', '.join(dupes)}")
-    return sorted(packs, key=lambda p: p.name)
+    return _unique(pm, _collect(pm, "hakb_knowledge_packs", KnowledgePack), "knowledge pack")

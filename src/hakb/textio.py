@@ -49,7 +49,7 @@ def detect_encoding(prefix: bytes) -> tuple[str, int]:
         prefix.decode("utf-8")
     except UnicodeDecodeError as exc:
         # A multi-byte character cut by the end of the prefix is still UTF-8.
-        if exc.start < len(prefix) - 4:
+        if exc.reason != "unexpected end of data":
             return "cp1252", 0
     return "utf-8", 0
 

@@ -1,0 +1,12 @@
+"""The Exchange Management Shell parser: every Exchange cmdlet output this plugin reads, in
+``fl`` or table layout, pasted alone or several in one file."""
+
+from hakb.plugins.exchange import servers
+from hakb.plugins.windows.shell import shell_parser
+
+SHAPES = [*servers.SHAPES]
+
+PARSERS = [shell_parser(
+    "exchange-shell", SHAPES,
+    "Exchange Management Shell output: Get-ExchangeServer, Get-MailboxServer, "
+    "Get-DatabaseAvailabilityGroup, Get-MailboxDatabaseCopyStatus, Test-ReplicationHealth")]
