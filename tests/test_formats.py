@@ -176,3 +176,15 @@ def test_read_output_mixes_list_and_table_output():
     assert items[0].get("SameSubnetThreshold") == "5"
     assert items[1].get("Name") == "OfflineAction" and items[1].line("Value") == 10
     assert items[2].get("AdminDisplayVersion") == "Version 14.1 (Build 218.15)"
+
+
+def test_format_table_two_line_header_is_joined():
+    text = ("Name              Status     CopyQueue ReplayQueue LastInspectedLogTime  ContentIndex\n"
+            "                             Length    Length                            State\n"
+            "----              ------     --------- ----------- --------------------  ------------\n"
+            "DB01\\EX02         Healthy    0         3           14.03.2019 13:00:00   Healthy\n")
+    (row,) = format_table(lines_of(text))
+    assert row.columns[2] == "CopyQueue Length"
+    assert row.get("CopyQueueLength") == "0" and row.get("replayqueue length") == "3"
+    assert row.get("ContentIndexState") == "Healthy"
+    assert row.get("LastInspectedLogTime") == "14.03.2019 13:00:00"

@@ -6,24 +6,33 @@
   "Lock symptom + lock dump + a NIC listing that names the holding host."
   ?s <- (vm-log-event (kind "lock-failed"|"lock-busy"|"disk-open-failed"|"consolidation-failed")
                       (disk ?d&~"") (vm ?vm) (datastore ?ds) (host ?seen))
-  ?l <- (vmfs-lock (disk ?d) (file ?f) (mode ?m&:(integerp ?m)&:(> ?m 0)))
+  ?l <- (vmfs-lock (disk ?d) (file ?f) (mode ?m&:(integerp ?m)&:(> ?m 0)) (datastore ?lds))
   ?h <- (vmfs-lock-holder (disk ?d) (mac ?mac&~""))
   ?n <- (host-nic (mac ?mac) (host ?holder&~""))
   =>
   (assert (hakb-finding (id "vmware-locked-vmdk") (key ?d) (evidence ?s ?l ?h ?n)
-            (vars file ?f mode ?m vm ?vm datastore ?ds seen_on ?seen
+            (vars file ?f mode ?m vm ?vm datastore ?lds datastore ?ds seen_on ?seen
                   holder_host ?holder holder (str-cat ?holder " (" ?mac ")")))))
 
 (defrule vmware-locked-vmdk-holder-unknown
   "Lock symptom + lock dump, but no collected NIC listing has the holder's MAC."
   ?s <- (vm-log-event (kind "lock-failed"|"lock-busy"|"disk-open-failed"|"consolidation-failed")
                       (disk ?d&~"") (vm ?vm) (datastore ?ds) (host ?seen))
-  ?l <- (vmfs-lock (disk ?d) (file ?f) (mode ?m&:(integerp ?m)&:(> ?m 0)))
+  ?l <- (vmfs-lock (disk ?d) (file ?f) (mode ?m&:(integerp ?m)&:(> ?m 0)) (datastore ?lds))
   ?h <- (vmfs-lock-holder (disk ?d) (mac ?mac&~""))
   (not (host-nic (mac ?mac) (host ~"")))
   =>
   (assert (hakb-finding (id "vmware-locked-vmdk") (key ?d) (evidence ?s ?l ?h)
-            (vars file ?f mode ?m vm ?vm datastore ?ds seen_on ?seen unknown_mac ?mac)))
+            (vars file ?f mode ?m vm ?vm datastore ?lds datastore ?ds seen_on ?seen unknown_mac ?mac))))
+
+(defrule vmware-locked-vmdk-ask-for-holder-nics
+  "Once per unknown holder: say which listing would name it."
+  (exists (vm-log-event (kind "lock-failed"|"lock-busy"|"disk-open-failed"|"consolidation-failed")
+                        (disk ?d&~"")))
+  (vmfs-lock (disk ?d) (file ?f) (mode ?m&:(integerp ?m)&:(> ?m 0)) (datastore ?ds))
+  (vmfs-lock-holder (disk ?d) (mac ?mac&~""))
+  (not (host-nic (mac ?mac) (host ~"")))
+  =>
   (assert (hakb-unverified (rule "vmware-locked-vmdk")
             (check (str-cat "which host has MAC " ?mac ", the holder of the lock on " ?f))
             (collect (str-cat "esxcfg-nics -l (or esxcli network nic list) from every host that mounts "

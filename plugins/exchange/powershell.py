@@ -1,10 +1,10 @@
 """The Exchange Management Shell parser: every Exchange cmdlet output this plugin reads, in
 ``fl`` or table layout, pasted alone or several in one file."""
 
-from hakb.plugins.exchange import servers
+from hakb.plugins.exchange import copies, dag, servers
 from hakb.plugins.windows.shell import shell_parser
 
-SHAPES = [*servers.SHAPES]
+SHAPES = [*servers.SHAPES, *dag.SHAPES, *copies.SHAPES]
 
 PARSERS = [shell_parser(
     "exchange-shell", SHAPES,

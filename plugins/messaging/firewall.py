@@ -59,8 +59,15 @@ def recognise(head: Head) -> int:
     return 0
 
 
+_ANY = {"any", "beliebig", "alle"}
+
+
+def _any(value: str) -> str:
+    return "Any" if value.strip().lower() in _ANY else value.strip()
+
+
 def _ports(value: str) -> list[str]:
-    return [p.strip() for p in value.split(",") if p.strip()]
+    return [_any(p) for p in value.split(",") if p.strip()]
 
 
 def _rule_fact(fields: dict[str, str], line: int, text: str) -> Fact:
@@ -73,10 +80,10 @@ def _rule_fact(fields: dict[str, str], line: int, text: str) -> Fact:
         "direction": _DIRECTIONS.get(direction, direction),
         "profiles": profiles,
         "action": _ACTIONS.get(action, action),
-        "protocol": fields.get("protocol", "Any").strip() or "Any",
+        "protocol": _any(fields.get("protocol", "Any")) or "Any",
         "local_ports": _ports(fields.get("local_ports", "Any")) or ["Any"],
         "remote_ports": _ports(fields.get("remote_ports", "Any")) or ["Any"],
-        "local_ip": fields.get("local_ip", ""), "remote_ip": fields.get("remote_ip", ""),
+        "local_ip": _any(fields.get("local_ip", "")), "remote_ip": _any(fields.get("remote_ip", "")),
         "program": fields.get("program", ""), "group": fields.get("group", ""),
     }, line=line, text=text)
 

@@ -77,7 +77,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact
     yield Fact("office-product", {
         "product": product or f"Microsoft Outlook {year}", "edition": edition, "licence": "",
         "major": _MAJORS.get(year, int(version.split(".")[0])),
-        "version": match.group("mso") or version, "build": _build(match.group("mso") or version),
+        "version": match.group("mso") or version, "version_build": _build(match.group("mso") or version),
         "outlook_version": version, "outlook_build": _build(version),
         "includes_outlook": True, "product_code": "", "source": "help-about",
     }, line=number, text=text)

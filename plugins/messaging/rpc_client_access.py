@@ -70,7 +70,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact
         major, build = _version(version)
         yield Fact("rpc-client-session", {
             "client_name": client, "software": row.get("client-software", ""),
-            "version": version, "major": major, "build": build, "mode": mode,
+            "version": version, "major": major, "client_build": build, "mode": mode,
             "client_ip": row.get("client-ip", ""), "server_ip": row.get("server-ip", ""),
             "operation": operation, "rpc_status": status, "failures": failures,
             "time": row.get("date-time", ""),

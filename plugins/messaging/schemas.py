@@ -117,7 +117,7 @@ SCHEMAS = [
     FactSchema("rpc-client-session", {
         "client_name": "str",     # the mailbox's legacyExchangeDN
         "software": "str",        # OUTLOOK.EXE
-        "version": "str", "major": "int", "build": "int",
+        "version": "str", "major": "int", "client_build": "int",
         "mode": "str",            # Classic | Cached
         "client_ip": "str", "server_ip": "str",
         "operation": "str", "rpc_status": "str", "failures": "str",

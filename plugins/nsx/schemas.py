@@ -68,7 +68,7 @@ SCHEMAS = [
         "product": "str",     # vcns | nsx
         "name": "str",        # the product name as written
         "version": "str",     # 5.5.4
-        "build": "str",
+        "build_number": "str",
         "source": "str",      # show-version | vmx | text
     }, "A vShield/vCNS or NSX Manager version seen in the collection."),
     FactSchema("upgrade-file", {

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from hakb import Fact, Head, Parser
+from hakb.plugins.vmware.common import parse_prompt
 from hakb.plugins.vmware.storage_common import split_command
 
 _PING = re.compile(r"^\s*PING\s+(?P<target>\S+)\s+\((?P<ip>[^)]*)\):\s+(?P<size>\d+)\s+data bytes")
@@ -53,6 +54,7 @@ class _Run:
     error: str = ""
     error_line: tuple[int, str] | None = None
     seen_output: bool = False
+    host: str | None = None
 
 
 def _from_command(words: list[str], number: int, text: str) -> _Run:
@@ -103,12 +105,12 @@ def _emit(run: _Run | None) -> Iterator[Fact]:
         "vmk": run.vmk, "netstack": run.netstack, "target": run.target, "size": run.size,
         "df": run.df, "sent": run.sent, "received": run.received, "loss_pct": run.loss,
         "too_long": run.too_long, "outcome": outcome, "error": run.error, "command": run.command,
-    }, line=line, text=text)
+    }, line=line, text=text, host=run.host)
 
 
 def recognise(head: Head) -> int:
     lines = head.lines
-    if any((c := split_command(line, ("vmkping",))) for line in lines[:200]):
+    if any(split_command(line, ("vmkping",)) for line in lines[:200]):
         return 100
     if any(_PING.match(line) for line in lines) and any(_STATS.match(line) or _TOO_LONG.search(line)
                                                         for line in lines):
@@ -118,17 +120,23 @@ def recognise(head: Head) -> int:
 
 def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
     run: _Run | None = None
+    host = None  # from the prompt, for pasted output that no host folder attributes
+    own_host = getattr(artifact, "host", None) is None
     for number, text in lines:
         command = split_command(text, ("vmkping",))
         if command:
             yield from _emit(run)
+            prompt = parse_prompt(text)
+            if own_host and prompt and prompt.host:
+                host = prompt.host
             run = _from_command(command[1], number, text)
+            run.host = host
             continue
         ping = _PING.match(text)
         if ping:
             if run is None or run.seen_output:
                 yield from _emit(run)
-                run = _Run(line=number, text=text)
+                run = _Run(line=number, text=text, host=host)
             run.seen_output = True
             run.target = run.target or ping.group("ip") or ping.group("target")
             run.size = int(ping.group("size"))

@@ -23,11 +23,13 @@ import re
 from typing import Iterable, Iterator
 
 from hakb import Fact, Head, Parser
+from hakb.plugins.vmware.common import parse_prompt
 from hakb.plugins.vmware.storage_common import split_command
 
 _BLOCK_KEY = re.compile(r"^\s{2,}(?P<key>[A-Za-z][A-Za-z ]*?):\s*(?P<value>.*?)\s*$")
 _BLOCK_NAME = re.compile(r"^(?P<name>\S.*?)\s*$")
-_TABLE = re.compile(r"^\s*(?P<kind>Switch Name|DVS Name)\s+Num Ports\s+Used Ports\s+Configured Ports\s+MTU\s+Uplinks\s*$")
+_TABLE = re.compile(r"^\s*(?P<kind>Switch Name|DVS Name)\s+Num Ports\s+Used Ports\s+Configured Ports\s+MTU\s+"
+                    r"Uplinks\s*$")
 _TABLE_ROW = re.compile(r"^(?P<name>\S.*?)\s+(?P<num>\d+)\s+(?P<used>\d+)\s+(?P<configured>\d+)\s+"
                         r"(?P<mtu>\d+)\s*(?P<uplinks>\S*)\s*$")
 _SIGNATURE = re.compile(r"^\s+(Class:\s+(etherswitch|cswitch)|VDS ID:|Num Ports:|Portgroups:|VMware Branded:)")
@@ -49,11 +51,19 @@ def recognise(head: Head) -> int:
     return 80 if hits >= 3 else 0
 
 
-class _Listing:
-    """The switches one command printed, per kind, and where the command was."""
+_BARE_PROMPT = re.compile(r"^\s*(\[[^\]]*\]\s*[#$]?|\S*\s*[#$])\s*$")
 
-    def __init__(self, kind: str, source: str, line: int = 0, text: str = "") -> None:
-        self.kinds = {"standard": 0, "dvs": 0} if kind == "both" else {kind: 0}
+
+class _Listing:
+    """The switches one command printed, per kind, and where the command was.
+
+    ``kind`` "both" (esxcfg-vswitch -l shows every switch), "standard" or "dvs" (one esxcli list),
+    or "" when no command line says which list this is: then only kinds actually seen count.
+    """
+
+    def __init__(self, kind: str, source: str, line: int = 0, text: str = "", host: str | None = None) -> None:
+        self.host = host
+        self.kinds = {"standard": 0, "dvs": 0} if kind == "both" else {kind: 0} if kind else {}
         self.source, self.line, self.text = source, line, text
         self.first: dict[str, tuple[int, str]] = {}
 
@@ -62,11 +72,11 @@ class _Listing:
             line, text = (self.line, self.text) if self.line else self.first.get(kind, (0, ""))
             if line:
                 yield Fact("vswitch-listing", {"kind": kind, "count": count, "source": self.source},
-                           line=line, text=text)
+                           line=line, text=text, host=self.host)
 
 
 def _block_fact(block: dict, kind_hint: str, listing: _Listing | None) -> Iterator[Fact]:
-    if not block:
+    if not block or not {"Name", "Class", "Num Ports"} & set(block["keys"]):
         return
     kind = "dvs" if "VDS ID" in block["keys"] or "VMware Branded" in block["keys"] else \
         "standard" if "Portgroups" in block["keys"] else kind_hint
@@ -74,8 +84,8 @@ def _block_fact(block: dict, kind_hint: str, listing: _Listing | None) -> Iterat
         return
     keys = block["keys"]
     mtu = keys.get("MTU", "")
-    if listing is not None and kind in listing.kinds:
-        listing.kinds[kind] += 1
+    if listing is not None and (kind in listing.kinds or not listing.line):
+        listing.kinds[kind] = listing.kinds.get(kind, 0) + 1
         listing.first.setdefault(kind, (block["line"], block["text"]))
     yield Fact("vswitch", {
         "name": keys.get("Name") or block["name"], "kind": kind,
@@ -83,10 +93,12 @@ def _block_fact(block: dict, kind_hint: str, listing: _Listing | None) -> Iterat
         "uplinks": _split_list(keys.get("Uplinks", "")),
         "portgroups": _split_list(keys.get("Portgroups", "")) if kind == "standard" else [],
         "source": "esxcli",
-    }, line=block["line"], text=block["text"])
+    }, line=block["line"], text=block["text"], host=listing.host if listing else None)
 
 
 def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
+    own_host = getattr(artifact, "host", None) is None
+    host = None  # from the prompt, for pasted output that no host folder attributes
     listing: _Listing | None = None
     kind_hint = ""
     block: dict = {}
@@ -98,13 +110,16 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
             block, table_kind = {}, ""
             if listing:
                 yield from listing.facts()
+            prompt = parse_prompt(text)
+            if own_host and prompt and prompt.host:
+                host = prompt.host
             words = command[1]
             if words[0].endswith("esxcfg-vswitch"):
-                kind_hint, listing = "both", _Listing("both", "esxcfg-vswitch", number, text)
+                kind_hint, listing = "both", _Listing("both", "esxcfg-vswitch", number, text, host)
             elif "dvs" in words:
-                kind_hint, listing = "dvs", _Listing("dvs", "esxcli", number, text)
+                kind_hint, listing = "dvs", _Listing("dvs", "esxcli", number, text, host)
             elif "standard" in words:
-                kind_hint, listing = "standard", _Listing("standard", "esxcli", number, text)
+                kind_hint, listing = "standard", _Listing("standard", "esxcli", number, text, host)
             else:
                 kind_hint, listing = "", None
             continue
@@ -114,7 +129,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
             block = {}
             table_kind = "standard" if table.group("kind") == "Switch Name" else "dvs"
             if listing is None:
-                listing = _Listing("both", "esxcfg-vswitch")
+                listing = _Listing("both", "esxcfg-vswitch", host=host)
             continue
         if table_kind:
             row = _TABLE_ROW.match(text)
@@ -126,18 +141,24 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
                     "name": row.group("name"), "kind": table_kind, "mtu": int(row.group("mtu")),
                     "uplinks": _split_list(row.group("uplinks")), "portgroups": [],
                     "source": "esxcfg-vswitch",
-                }, line=number, text=text)
+                }, line=number, text=text, host=listing.host)
             continue
         key = _BLOCK_KEY.match(text)
         if key and block:
             block["keys"][key.group("key")] = key.group("value")
             continue
         name = _BLOCK_NAME.match(text)
-        if name and text.strip() != "--More--":
+        if name and text.strip() != "--More--" and not _BARE_PROMPT.match(text):
             yield from _block_fact(block, kind_hint, listing)
             if listing is None:
-                listing = _Listing(kind_hint or "both", "esxcli")
+                listing = _Listing("", "esxcli", host=host)
             block = {"name": name.group("name"), "line": number, "text": text, "keys": {}}
     yield from _block_fact(block, kind_hint, listing)
     if listing:
         yield from listing.facts()
+
+
+PARSERS = [
+    Parser("nsx-vswitch-list", recognise, parse,
+           "esxcli network vswitch standard/dvs list, esxcfg-vswitch -l: a host's virtual switches"),
+]

@@ -73,6 +73,6 @@ def facts_for_key(key: str, values: list[tuple[str, dict, int, str]]) -> Iterato
     yield Fact("office-product", {
         "product": display_name, "edition": edition,
         "licence": RELEASE_TYPES.get(match.group("release"), ""),
-        "major": int(match.group("major")), "version": version, "build": _build(version),
+        "major": int(match.group("major")), "version": version, "version_build": _build(version),
         "includes_outlook": outlook, "product_code": code, "source": "uninstall-key",
     }, line=display[1], text=display[2])

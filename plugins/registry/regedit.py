@@ -213,12 +213,12 @@ def parse_value_line(text: str, version: str) -> tuple[str, dict] | None:
         quoted = _read_quoted(literal, 0)
         if quoted is None or literal[quoted[1]:].strip():
             raise ParseError(f"string value {name!r} is not closed: {literal[:60]}")
-        slots.update(type="REG_SZ", value=quoted[0], form="string", literal=literal)
+        slots.update(reg_type="REG_SZ", value=quoted[0], form="string", literal=literal)
         return name, slots
     match = _DWORD.match(literal.lower())
     if match:
         number = int(match.group("digits"), 16)
-        slots.update(type="REG_DWORD", value=str(number), number=number, form="dword",
+        slots.update(reg_type="REG_DWORD", value=str(number), number=number, form="dword",
                      literal=literal.lower())
         return name, slots
     match = _HEX_FORM.match(literal)
@@ -233,11 +233,11 @@ def parse_value_line(text: str, version: str) -> tuple[str, dict] | None:
         form = f"hex({match.group('code').lower()})" if match.group("code") else "hex"
         if version not in ("4", "5"):  # no header: guess the string encoding from the bytes
             version = "5" if _looks_utf16(data) or not data else "4"
-        slots.update(type=TYPE_NAMES.get(code, f"hex({code:x})"), form=form,
+        slots.update(reg_type=TYPE_NAMES.get(code, f"hex({code:x})"), form=form,
                      literal=f"{form}:{digits.lower()}")
         slots.update(_decode_hex(code, data, _encoding(version)))
         return name, slots
-    slots.update(type="unknown", value=literal, form="", literal=literal)
+    slots.update(reg_type="unknown", value=literal, form="", literal=literal)
     return name, slots
 
 

@@ -14,7 +14,7 @@ REGISTRY_KEY = FactSchema("registry-key", {
 REGISTRY_VALUE = FactSchema("registry-value", {
     "key": "str", "hive": "str", "user": "str", "subkey": "str",
     "name": "str",      # the value name; "" for the default value (@)
-    "type": "str",      # REG_SZ, REG_DWORD, REG_QWORD, REG_MULTI_SZ, REG_EXPAND_SZ, REG_BINARY,
+    "reg_type": "str",  # REG_SZ, REG_DWORD, REG_QWORD, REG_MULTI_SZ, REG_EXPAND_SZ, REG_BINARY,
                         # REG_NONE, REG_DWORD_BIG_ENDIAN, REG_LINK, ... or hex(N) for unknown N
     "value": "str",     # readable form: the text, a number in decimal, multi-string items joined by "; ",
                         # bytes as lower-case hex
@@ -33,7 +33,7 @@ OFFICE_PRODUCT = FactSchema("office-product", {
     "licence": "str",          # volume | retail | trial | "" when not known
     "major": "int",            # 12 = 2007, 14 = 2010, 15 = 2013
     "version": "str",          # the product's version (Office's, or Outlook's own when known)
-    "build": "int",            # third component of version
+    "version_build": "int",    # third component of version (a slot named "build" would trip the pack vetter)
     "outlook_version": "str",  # Outlook's own build when the source shows it (Help > About)
     "outlook_build": "int",
     "includes_outlook": "bool",

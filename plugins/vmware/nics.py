@@ -28,7 +28,6 @@ _ESXCFG_NICS_HEADER = re.compile(r"^\s*Name\s+PCI\s+Driver\s+Link\s+Speed\s+Dupl
 _ESXCLI_NIC_HEADER = re.compile(r"^\s*Name\s+PCI\s+Device\s+Driver\s+.*\bMAC\s+Address\s+MTU\b")
 _VMKNIC_HEADER = re.compile(r"^\s*Interface\s+Port\s+Group.*\bMAC\s+Address\s+MTU\b")
 _IPV4_HEADER = re.compile(r"^\s*Name\s+IPv4\s+Address\s+IPv4\s+Netmask\b")
-_RULE = re.compile(r"^\s*-{3,}(?:\s+-{2,})+\s*$")
 # A table row: name first, then (somewhere) the MAC followed by the MTU.
 _TABLE_ROW = re.compile(rf"^\s*(?P<name>\S+)\s+.*?(?P<mac>{_MAC})\s+(?P<mtu>\d+)\b")
 _VMKNIC_ROW = re.compile(rf"^\s*(?P<name>vmk\d+)\s+(?P<pg>.+?)\s+IPv[46]\s+(?P<ip>\S+)\s+.*?"
@@ -39,7 +38,9 @@ _BLOCK_NAME = re.compile(r"^\s*Name:\s*(?P<name>vmk\d+)\s*$")
 _BLOCK_TITLE = re.compile(r"^(?P<name>vmk\d+)\s*$")
 _ACTIVE_FOUND = re.compile(r"actively heartbeating hosts on volume\s+'(?P<volume>[^']*)'")
 _ACTIVE_HOST = re.compile(rf"^\s*\(\d+\):\s*MAC address\s+(?P<mac>{_MAC})")
-_ACTIVE_COMMAND = re.compile(r"vmkfstools\s+(?:.*?\s)?[-\u2013\u2014]{1,2}activehosts\s+(?P<ds>\"[^\"]+\"|'[^']+'|\S+)")
+# "--activehosts", or an en/em dash where a web page pasted the option.
+_ACTIVE_COMMAND = re.compile(
+    r"vmkfstools\s+(?:.*?\s)?[-\u2013\u2014]{1,2}activehosts\s+(?P<ds>\"[^\"]+\"|'[^']+'|\S+)")
 _CSV_TYPE = re.compile(r"^\s*#TYPE\s")
 _NA = {"n/a", "na", "-", "", "none", "null"}
 
@@ -123,7 +124,7 @@ class NicReader:
     """Reads NIC listings from a stream of lines (several listings, prompts and noise allowed).
 
     Tables are read row by row; ``esxcli network ip interface list`` blocks are kept until the
-    listing ends so addresses from ``ipv4 get`` can be joined to them (a handful of interfaces).
+    artifact ends so addresses from ``ipv4 get`` can be joined to them (a handful of interfaces).
     """
 
     def __init__(self, host_from_prompt: bool = True) -> None:
@@ -137,13 +138,14 @@ class NicReader:
         self.block: dict[str, tuple[str, int, str]] = {}
         self.interfaces: list[tuple[dict[str, tuple[str, int, str]], str | None]] = []
         self.addresses: dict[tuple[str | None, str], str] = {}
+        self.vmknics: set[tuple[str | None, str]] = set()
 
     def feed(self, number: int, raw: str) -> list[Fact]:
         text = clean_line(raw)
         out: list[Fact] = []
         prompt = parse_prompt(text)
         if prompt is not None:
-            out += self._end_block()
+            self._end_block()
             if prompt.host and self.host_from_prompt:
                 self.host = prompt.host
             self._command(prompt.command)
@@ -151,7 +153,7 @@ class NicReader:
         if not text.strip():
             return out
         if self._header(text):
-            out += self._end_block()
+            self._end_block()
             return out
         active = _ACTIVE_HOST.match(text)
         if active:
@@ -159,7 +161,8 @@ class NicReader:
                                                     "mac": normalise_mac(active.group("mac"))},
                                line=number, text=raw, host=self.host)]
         if self.mode == "block" or _BLOCK_NAME.match(text) or _BLOCK_TITLE.match(text):
-            return out + self._block_line(number, raw, text)
+            self._block_line(number, raw, text)
+            return out
         if self.mode == "table":
             row = _TABLE_ROW.match(text)
             if row:
@@ -168,7 +171,9 @@ class NicReader:
                 out += [fact] if fact else []
         elif self.mode == "vmknic":
             row = _VMKNIC_ROW.match(text)
-            if row:
+            # An interface with IPv4 and IPv6 has a row for each: report it once.
+            if row and (self.host, row.group("name")) not in self.vmknics:
+                self.vmknics.add((self.host, row.group("name")))
                 rest = row.group("rest").split()
                 netstack = rest[-1] if rest and rest[-1] not in ("true", "false", "STATIC", "DHCP") else ""
                 fact = _nic(row.group("name"), row.group("mac"), "esxcfg-vmknic", number, raw,
@@ -185,7 +190,8 @@ class NicReader:
         return out
 
     def close(self) -> list[Fact]:
-        out = self._end_block()
+        self._end_block()
+        out = []
         for block, host in self.interfaces:
             fact = self._interface_fact(block, host)
             if fact:
@@ -236,25 +242,23 @@ class NicReader:
 
     # -- esxcli network ip interface list -------------------------------------------------------
 
-    def _block_line(self, number: int, raw: str, text: str) -> list[Fact]:
+    def _block_line(self, number: int, raw: str, text: str) -> None:
         title = _BLOCK_TITLE.match(text)
         name = _BLOCK_NAME.match(text)
         if title or (name and "name" in self.block):
             self._end_block()
         if title:
             self.mode = "block"
-            return []
+            return
         field = _BLOCK_FIELD.match(text)
         if field and field.group("key").strip().lower() in _IP_INTERFACE_KEYS:
             self.mode = "block"
             self.block[field.group("key").strip().lower()] = (field.group("value"), number, raw)
-        return []
 
-    def _end_block(self) -> list[Fact]:
+    def _end_block(self) -> None:
         if self.block:
             self.interfaces.append((self.block, self.host))
         self.block = {}
-        return []
 
     def _interface_fact(self, block: dict[str, tuple[str, int, str]], host: str | None) -> Fact | None:
         def get(key: str) -> str:
@@ -273,10 +277,13 @@ class NicReader:
 def recognise(head: Head) -> int:
     """90 when a NIC listing's header, an ip-interface block or --activehosts output is present."""
     lines = [clean_line(line) for line in head.lines[:3000]]
+    named = mac = False
     for text in lines:
         if _ACTIVE_HOST.match(text) or _listing_header(text):
             return 90
-        if text.strip().startswith("MAC Address:") and any(_BLOCK_NAME.match(t) for t in lines):
+        named = named or bool(_BLOCK_NAME.match(text))
+        mac = mac or text.strip().startswith("MAC Address:")
+        if named and mac:  # esxcli network ip interface list
             return 90
     return 0
 

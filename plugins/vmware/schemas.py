@@ -9,7 +9,8 @@ SCHEMAS = [
         "mode": "int",        # 0 free, 1 exclusive, 2 read-only, 3 multi-writer
         "owner_uuid": "str",  # "" when the owner is all zeros
         "owner_mac": "str",   # last group of the owner UUID as aa:bb:cc:dd:ee:ff, "" when none
-        "variant": "str",     # which shape the lock dump had (e.g. "5.x", "4.x", "vmkernel", "esx3.5")
+        "datastore": "str",   # datastore of the file when its path names one, else ""
+        "variant": "str",     # which shape the lock dump had: "5.x", "4.x", "3.x", "vmkernel", "esx3.5"
     }, "A VMFS lock as `vmkfstools -D` (or the kernel's FS3 dump) shows it."),
     FactSchema("vmfs-lock-holder", {
         "file": "str", "disk": "str",
@@ -36,7 +37,8 @@ SCHEMAS = [
         "portgroup": "str",
         "vds": "str",         # VDS name for vmk interfaces on a distributed switch
         "ip": "str",
-        "source": "str",      # esxcfg-nics | esxcli-nic-list | esxcli-ip-interface | inventory-csv
+        "source": "str",      # esxcfg-nics | esxcli-nic-list | esxcli-ip-interface | esxcfg-vmknic |
+                              # inventory-csv
     }, "A network interface of a host (the fact's host slot says which)."),
     FactSchema("vmfs-active-host", {
         "datastore": "str", "mac": "str",

@@ -27,7 +27,8 @@ from hakb.plugins.vmware.storage_common import human_size, size_bytes, split_com
 _LONG = re.compile(
     r"^\s*(?P<perm>[-dlbcps][-rwxsStT]{9}[.+@]?)\s+\d+\s+\S+\s+\S+\s+"
     r"(?P<size>\d+(?:[.,]\d+)?[KMGTP]?)\s+"
-    r"(?P<date>[A-Z][a-z]{2}\s+\d{1,2}\s+(?:\d{1,2}:\d{2}|\d{4})|\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s+[+-]\d{4})?)\s+"
+    r"(?P<date>[A-Z][a-z]{2}\s+\d{1,2}\s+(?:\d{1,2}:\d{2}|\d{4})"  # Nov 20 09:12 / Jan 12  2026
+    r"|\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s+[+-]\d{4})?)\s+"  # --time-style=long-iso/full-iso
     r"(?P<name>.+?)\s*$")
 _HEADING = re.compile(r"^\s*(?P<path>/\S+):\s*$")
 _VOLUME = re.compile(r"/vmfs/volumes/(?P<ds>[^/\s]+)(?:/(?P<folder>[^/\s]+))?")
@@ -149,6 +150,8 @@ def _emit(folder: _Folder) -> Iterator[Fact]:
         if not deltas:
             continue
         newest = max(data or [e for e in entries if e.level], key=lambda e: (e.level, e.size))
+        # The chain's evidence line: the base disk (its size is the yardstick), else the newest delta.
+        anchor = next((e for e in entries if e.kind == "base-data"), newest)
         formats = sorted({e.name.rsplit("-", 1)[-1][:-5].lower() for e in data
                           if e.name.lower().endswith(("-delta.vmdk", "-sesparse.vmdk"))})
         yield Fact("vm-disk-chain", {
@@ -156,7 +159,7 @@ def _emit(folder: _Folder) -> Iterator[Fact]:
             "delta_bytes": delta_bytes, "base_bytes": base_bytes,
             "format": ",".join(formats) or "unknown",
             "delta_size": human_size(delta_bytes), "base_size": human_size(base_bytes) if base_bytes else "",
-        }, line=newest.line, text=newest.text)
+        }, line=anchor.line, text=anchor.text)
     snapshots = sum(1 for e in folder.entries if e.kind == "snapshot-state")
     yield Fact("vm-folder-usage", {
         **where, "files": len(folder.entries), "total_bytes": sum(e.size for e in folder.entries),

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from hakb import Artifact, Fact, Head, ParseError, Parser
-from hakb.plugins.vmware.common import clean_line, disk_key, mac_from_uuid, parse_prompt
+from hakb.plugins.vmware.common import datastore_of, clean_line, disk_key, mac_from_uuid, parse_prompt
 from hakb.plugins.vmware.nics import NicReader
 
 # 2012-07-31T10:05:00.366Z cpu6:5140275)   and ESXi 8: ...Z In(182) vmkernel: cpu6:5140275)
@@ -46,7 +46,7 @@ _START = re.compile(r"\bFS3:\s*\d+:\s*<START\s+(?P<name>.+?)>\s*$")
 _END = re.compile(r"\bFS3:\s*\d+:\s*<END\b")
 # vmkfstools -D <file>, also with other options or the full /sbin path; a quoted path may hold spaces.
 _DUMP_COMMAND = re.compile(
-    r"(?:^|[\s;&|/])vmkfstools\s+(?:.*?\s)?(?:-D|--dump(?:file)?)\s+"
+    r"(?:^|[\s;&|/])vmkfstools\s+(?:.*?\s)?-D\s+"
     r"(?P<path>\"[^\"]+\"|'[^']+'|\S+)")
 _BARE_COMMAND = re.compile(r"^\s*(?:/\S*/)?vmkfstools\s")
 _BARE_HEADER = re.compile(r"^\s*Lock \[type [0-9a-fA-F]+ offset \d+")
@@ -59,7 +59,9 @@ _QUOTED_PATH = re.compile(r"'(?P<path>[^']*(?:/|\.vmdk|\.vswp|\.vmx|\.vmsn|\.vme
 NAME_LOOKAHEAD = 40
 #: Header lines a dump may span before it is given up as unreadable.
 MAX_HEADER_LINES = 5
-_TRIGGERS = ("[type", "<START", "vmkfstools")
+#: Kernel worlds with an open <START> frame, and problems, remembered at most.
+MAX_WORLDS = 256
+MAX_PROBLEMS = 100
 
 
 @dataclass
@@ -97,8 +99,8 @@ class LockDumpReader:
     # -- public -------------------------------------------------------------------------------
 
     def feed(self, number: int, raw: str) -> list[Fact]:
-        if not (self.open or self.pending or self.names or self.command_file) \
-                and not any(t in raw for t in _TRIGGERS):
+        if not (self.open or self.pending or self.command_file) and "[type" not in raw \
+                and "<START" not in raw and "<END" not in raw and "vmkfstools" not in raw:
             return []
         text = clean_line(raw)
         body, world, variant = self._split(text)
@@ -107,15 +109,34 @@ class LockDumpReader:
             key = world
         else:
             key = self.world
-        out: list[Fact] = []
-        if self.pending:
+        out = self._read(number, raw, text, body, key, variant)
+        if self.pending:  # after _read: a dump this line ended may be named by it too
             out += self._resolve_pending(number, key, body, variant is not None and world is not None)
+        return out
+
+    def close(self) -> list[Fact]:
+        out: list[Fact] = []
+        for key in list(self.open):
+            out += self._finish(key, 0, final=True)
+        for dump in self.pending:
+            out += self._facts(dump)
+        self.pending.clear()
+        return out
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _read(self, number: int, raw: str, text: str, body: str, key: int | None,
+              variant: str | None) -> list[Fact]:
+        out: list[Fact] = []
         if variant is None and self._command(text, out, number):
             return out
         start = _START.search(body)
         if start:
             out += self._finish(key, number)
+            self.names.pop(key, None)
             self.names[key] = start.group("name").strip()
+            if len(self.names) > MAX_WORLDS:  # frames whose END never came
+                self.names.pop(next(iter(self.names)))
             return out
         if _END.search(body):
             out += self._finish(key, number)
@@ -129,8 +150,7 @@ class LockDumpReader:
                 if "]" in body:
                     dump.closed = True
                 elif len(dump.parts) >= MAX_HEADER_LINES:
-                    self.problems.append((dump.first, "lock header does not end within "
-                                                      f"{MAX_HEADER_LINES} lines"))
+                    self._problem(dump.first, f"lock header does not end within {MAX_HEADER_LINES} lines")
                     del self.open[key]
                 return out
             ro = _RO_OWNER.match(body)
@@ -155,16 +175,9 @@ class LockDumpReader:
             self.open[key] = dump
         return out
 
-    def close(self) -> list[Fact]:
-        out: list[Fact] = []
-        for key in list(self.open):
-            out += self._finish(key, 0, final=True)
-        for dump in self.pending:
-            out += self._facts(dump)
-        self.pending.clear()
-        return out
-
-    # -- helpers ------------------------------------------------------------------------------
+    def _problem(self, line: int, message: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append((line, message))
 
     @staticmethod
     def _split(text: str) -> tuple[str, int | None, str | None]:
@@ -232,7 +245,7 @@ class LockDumpReader:
         if dump is None:
             return []
         if not dump.closed:
-            self.problems.append((dump.first, "lock header is cut off"))
+            self._problem(dump.first, "lock header is cut off")
             return []
         if not dump.file and dump.variant and not final:
             dump.deadline = number + NAME_LOOKAHEAD
@@ -244,7 +257,7 @@ class LockDumpReader:
         header = " ".join(body for _, _, body in dump.parts)
         fields = _HEADER_FIELDS.search(header)
         if not fields:
-            self.problems.append((dump.first, "lock header has no mode and owner"))
+            self._problem(dump.first, "lock header has no mode and owner")
             return []
         mode = int(fields.group("mode"))
         owner = fields.group("owner").lower()
@@ -259,7 +272,8 @@ class LockDumpReader:
         disk = disk_key(file) if file else ""
         self.locks += 1
         facts = [Fact("vmfs-lock", {"file": file, "disk": disk, "mode": mode, "owner_uuid": owner,
-                                    "owner_mac": owner_mac, "variant": variant},
+                                    "owner_mac": owner_mac, "variant": variant,
+                                    "datastore": datastore_of(file)},
                       line=line, text=text, host=self.host)]
 
         def holder(uuid: str, role: str, n: int, raw: str) -> Fact:

@@ -4,9 +4,9 @@ windows (clustering, NLB) and sql (availability group listeners) packs out."""
 from importlib.resources import files
 
 from hakb import KnowledgePack, hookimpl
-from hakb.plugins.windows import schemas, systeminfo
+from hakb.plugins.windows import clusterlog, events, network, nlb, powershell, schemas, systeminfo
 
-MODULES = (schemas, systeminfo)
+MODULES = (schemas, systeminfo, powershell, network, nlb, clusterlog, events)
 
 
 @hookimpl

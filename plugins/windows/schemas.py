@@ -14,3 +14,90 @@ SCHEMAS = [
         "hotfixes": "list",          # ["KB2533552", ...]
     }, "A Windows machine as `systeminfo` describes it."),
 ]
+
+SCHEMAS += [
+    FactSchema("cluster-node", {
+        "cluster": "str",
+        "node": "str",               # as written (EX01)
+        "node_id": "int",
+        "state": "str",              # Up | Down | Paused | Joining ...
+        "source": "str",             # cluster.exe | Get-ClusterNode
+    }, "A failover cluster node and its state (`cluster node`, `Get-ClusterNode`)."),
+    FactSchema("cluster-quorum", {
+        "cluster": "str",
+        "type": "str",               # MajorityNodeSet | NodeAndFileShareMajority | NodeMajority |
+                                     # NodeAndDiskMajority | DiskOnly | SharedDisk | LocalQuorum | "" unknown
+        "resource": "str",           # the quorum resource's name
+        "path": "str",               # path / witness share when printed
+        "source": "str",
+    }, "The cluster's quorum model (`cluster /quorum`, `Get-ClusterQuorum`)."),
+    FactSchema("cluster-parameter", {
+        "object": "str",             # the resource ("Virtual Machine EX01", "SQL Listener IP", "Majority Node Set")
+        "vm": "str",                 # for a "Virtual Machine <name>" resource: <name>, else ""
+        "name": "str",               # OfflineAction, ProbePort, MNSFileShare, ...
+        "value": "str",              # as written ("240 (0xf0)" -> "240 (0xf0)")
+        "number": "int",             # the value as a number when it is one (240), else nil
+        "type": "str",               # UInt32 | String | ... (Get-ClusterParameter), T column (cluster.exe)
+        "source": "str",             # Get-ClusterParameter | cluster.exe
+    }, "A private property of a cluster resource (`Get-ClusterParameter`, `cluster res <r> /priv`)."),
+    FactSchema("cluster-setting", {
+        "cluster": "str",
+        "name": "str",               # SameSubnetDelay | SameSubnetThreshold | CrossSubnetDelay | CrossSubnetThreshold ...
+        "value": "int",
+        "source": "str",             # Get-Cluster | cluster.exe
+    }, "A common property of the cluster itself (`Get-Cluster | fl *Subnet*`, `cluster /prop`)."),
+    FactSchema("cluster-log-event", {
+        "kind": "str",               # missed-heartbeat | unreachable | route-down | node-disconnected |
+                                     # node-removed | quorum-lost
+        "node": "str",               # the node the line is about, when named ("EX02" or "node 2")
+        "time": "str",               # as written
+        "epoch": "int",              # UTC assumed
+        "component": "str",          # CHM, IM, RGP, NM, QUORUM ...
+        "message": "str",
+    }, "A membership or heartbeat symptom line in cluster.log."),
+    FactSchema("windows-event", {
+        "log": "str", "source": "str", "event_id": "int", "level": "str", "computer": "str",
+        "time": "str", "epoch": "int",
+        "kind": "str",               # cluster-node-removed | cluster-quorum-lost | nlb | nlb-cluster-conflict | ""
+        "node": "str",               # node named by a clustering event
+        "message": "str",
+    }, "One event of a `wevtutil qe <log> /f:text` export."),
+    FactSchema("ip-interface", {
+        "adapter": "str",            # connection name: "Replication", "Local Area Connection 2"
+        "description": "str",
+        "role": "str",               # replication (name says so) | heartbeat | "" (not known)
+        "ips": "list",
+        "subnets": "list",           # "192.0.2.0/24" for each address with a known mask
+        "gateways": "list",
+        "dns_servers": "list",
+        "dhcp": "bool",
+        "source": "str",             # ipconfig | Get-NetIPConfiguration
+    }, "A network adapter's IP configuration (`ipconfig /all`, `Get-NetIPConfiguration`)."),
+    FactSchema("ip-dns-registration", {
+        "adapter": "str",
+        "register": "bool",          # registers its address in DNS
+        "source": "str",             # Get-DnsClient | netsh
+    }, "Whether an adapter registers its address in DNS (`Get-DnsClient`, `netsh ... show config`)."),
+    FactSchema("nlb-node", {
+        "cluster_ip": "str",
+        "node": "str",
+        "state": "str",              # Converged | Stopped | ...
+        "source": "str",             # wlbs display | nlb display | Get-NlbClusterNode | Get-NlbCluster
+    }, "Evidence that Windows Network Load Balancing is bound on the machine."),
+    FactSchema("windows-feature", {
+        "name": "str",               # NLB, Failover-Clustering, Hyper-V ...
+        "display_name": "str",
+        "installed": "bool",
+    }, "An installed Windows feature (`Get-WindowsFeature`, `ServerManagerCmd -query`)."),
+    FactSchema("azure-lb-endpoint", {
+        "vm": "str", "name": "str", "lbset": "str", "ilb": "str",
+        "local_port": "int", "port": "int", "probe_port": "int", "probe_protocol": "str",
+        "source": "str",             # Get-AzureEndpoint | Get-AzLoadBalancerProbeConfig
+    }, "A load-balanced endpoint or probe of an Azure (internal) load balancer."),
+    FactSchema("azure-ilb", {
+        "name": "str", "ip": "str", "subnet": "str",
+    }, "An Azure internal load balancer's front-end address."),
+    FactSchema("sql-ag-listener", {
+        "name": "str", "port": "int", "ip": "str",
+    }, "A SQL Server availability group listener and its port."),
+]

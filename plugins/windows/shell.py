@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Sequence
 
 from hakb import Fact, Head, Parser
-from hakb.formats import Record, Row, is_noise, property_names, read_output
+from hakb.formats import Record, Row, format_table, is_noise, property_names, read_output
 
 Item = Record | Row
 
@@ -30,30 +30,39 @@ class Shape:
         return self.needs <= names
 
 
+def key(name: str) -> str:
+    """Names compare without case or white space, as :mod:`hakb.formats` looks them up."""
+    return "".join(name.split()).lower()
+
+
 def shape(name: str, needs: Iterable[str], convert: Callable[[Item], Iterator[Fact]]) -> Shape:
-    return Shape(name, frozenset(n.lower() for n in needs), convert)
+    return Shape(name, frozenset(key(n) for n in needs), convert)
 
 
 _RULE = re.compile(r"^\s*-+(?:\s+-+)+\s*$|^\s*-{2,}\s*$")
 
 
-def header_names(text: str) -> set[str]:
-    """Lower-cased column names of every table header (a line above a dash rule) in ``text``."""
-    names: set[str] = set()
-    previous = ""
+def header_names(text: str) -> list[set[str]]:
+    """Lower-cased column names of each table header (a line above a dash rule) in ``text``."""
+    headers: list[set[str]] = []
+    before, previous = "", ""
     for line in text.splitlines():
         if _RULE.match(line) and previous.strip() and not is_noise(previous):
-            names.update(word.lower() for word in previous.split())
-        previous = line
-    return names
+            # read the header (one or two lines) as a table with one row, so columns are cut as
+            # rows will be
+            table = list(format_table([(1, before), (2, previous), (3, line), (4, "x" * len(line))]))
+            if table and {key(c) for c in table[0].columns} not in headers:
+                headers.append({key(c) for c in table[0].columns})
+        before, previous = previous, line
+    return headers
 
 
 def recognise_shapes(head: Head, shapes: Sequence[Shape]) -> int:
     """100 when the head holds a record or table header of one of ``shapes``, else 0."""
     names = property_names(head.text)
-    columns = header_names(head.text)
+    headers = header_names(head.text)
     for candidate in shapes:
-        if candidate.fits(names) or candidate.fits(columns):
+        if candidate.fits(names) or any(candidate.fits(columns) for columns in headers):
             return 100
     return 0
 
@@ -61,7 +70,7 @@ def recognise_shapes(head: Head, shapes: Sequence[Shape]) -> int:
 def parse_shapes(lines: Iterable[tuple[int, str]], shapes: Sequence[Shape]) -> Iterator[Fact]:
     """Facts of every record or row that fits a shape (the first that fits); others are skipped."""
     for item in read_output(lines):
-        names = {n.lower() for n in item.names()}
+        names = {key(n) for n in item.names()}
         for candidate in shapes:
             if candidate.fits(names):
                 yield from candidate.convert(item)

@@ -17,6 +17,7 @@ import click
 from hakb import __version__
 from hakb.bundle import InputError, Limits
 from hakb.engine import EngineError
+from hakb.isolation import DEFAULT_TIMEOUT as DEFAULT_RULE_TIMEOUT
 from hakb.knowledge import SEVERITIES, KnowledgeError, load_knowledge
 from hakb.plugin_manager import PluginError, describe, get_plugin_manager, knowledge_packs
 from hakb.report import FORMATS, as_text
@@ -35,7 +36,9 @@ class HakbGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except KeyboardInterrupt:
-            click.echo("hakb: interrupted; nothing was saved", err=True)
+            saved = (ctx.obj or {}).get("saved")
+            click.echo(f"hakb: interrupted; case {saved} was saved before" if saved
+                       else "hakb: interrupted; nothing was saved", err=True)
             sys.exit(130)
         except USER_ERRORS as exc:
             self._fail(ctx, f"hakb: error: {exc}")
@@ -70,8 +73,13 @@ def _emit(text: str, output: str | None) -> None:
     if output:
         target = Path(output)
         temporary = target.with_name(target.name + ".partial")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(target)  # never leave a half-written report behind
+        try:
+            temporary.write_text(text, encoding="utf-8")
+            temporary.replace(target)  # never leave a half-written report behind
+        except OSError as exc:
+            raise InputError(f"cannot write {output}: {exc.strerror or exc}") from exc
+        finally:
+            temporary.unlink(missing_ok=True)  # interrupted or failed: no .partial left over
     else:
         click.echo(text)
 
@@ -114,11 +122,15 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--max-files", type=int, default=Limits.max_files, show_default=True,
               help="Refuse archives with more members than this.")
 @click.option("--max-ratio", type=float, default=Limits.max_ratio, show_default=True,
-              help="Refuse archive members compressed more than this ratio (archive bombs).")
+              help="Refuse archives that unpack to more than this many times their size (bombs).")
+@click.option("--rule-timeout", type=click.FloatRange(min=0.1), default=DEFAULT_RULE_TIMEOUT,
+              show_default=True, metavar="SECONDS",
+              help="Stop a knowledge pack whose rules run longer than this (they run in a worker "
+                   "process); it is reported failed and the other packs' findings are kept.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @db_option
 def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, max_unpacked,
-             max_files, max_ratio, quiet, db) -> None:
+             max_files, max_ratio, rule_timeout, quiet, db) -> None:
     """Diagnose collected artifacts and print the findings.
 
     \b
@@ -135,15 +147,19 @@ def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, ma
 
     limits = Limits(max_total_bytes=max_unpacked, max_files=max_files, max_ratio=max_ratio)
     store = None if no_save else _store(db)  # open first: a broken database fails before the work
+    if store is not None:
+        store.check_writable()
     progress = None
     if not quiet and sys.stderr.isatty():
         def progress(message: str) -> None:
             click.echo(f"\r\033[K{message[:120]}", err=True, nl=False)
-    case = run(list(paths), host=host, limits=limits, progress=progress, as_of=_parse_as_of(as_of))
+    case = run(list(paths), host=host, limits=limits, progress=progress, as_of=_parse_as_of(as_of),
+               rule_timeout=rule_timeout)
     if progress:
         click.echo("\r\033[K", err=True, nl=False)
     if store is not None:
         store.save(case)
+        click.get_current_context().obj["saved"] = case.case_id
     report = case.as_dict()
     if fmt == "text":
         colour = output is None and sys.stdout.isatty()
@@ -190,6 +206,29 @@ def plugins(as_json: bool) -> None:
 
 
 @cli.command()
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def schemas(names, as_json: bool) -> None:
+    """List fact types and their slots (what rules can match), e.g. `hakb schemas host-nic`."""
+    from hakb.diagnosis import all_schemas
+
+    found = all_schemas(get_plugin_manager())
+    chosen = [found[n] for n in sorted(found) if not names or n in names]
+    unknown = sorted(set(names) - set(found))
+    if unknown:
+        raise click.BadParameter(f"no fact type {', '.join(unknown)}; `hakb schemas` lists them",
+                                 param_hint="NAMES")
+    if as_json:
+        click.echo(json.dumps([{"name": s.name, "slots": dict(s.slots), "doc": s.doc} for s in chosen],
+                              indent=2))
+        return
+    for schema in chosen:
+        click.echo(f"{schema.name}: {schema.doc}".rstrip(": "))
+        for slot, kind in schema.slots.items():
+            click.echo(f"  {slot:24} {kind}")
+
+
+@cli.command()
 @click.option("-n", "--limit", default=20, show_default=True, help="How many cases.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @db_option
@@ -222,6 +261,34 @@ def show(case: str, fmt: str, facts: bool, db: str | None) -> None:
         return
     report = store.report(case)
     click.echo(as_text(report, colour=sys.stdout.isatty()) if fmt == "text" else FORMATS[fmt](report))
+
+
+@cli.command()
+@click.argument("case")
+@click.option("--anonymize", is_flag=True,
+              help="Replace host names, domains, IPs, MACs and user names with consistent pseudonyms.")
+@click.option("-o", "--output", metavar="FILE", help="Write the export to FILE instead of stdout.")
+@click.option("--map", "map_file", metavar="FILE",
+              help="With --anonymize: write which pseudonym stands for what to FILE (keep it in-house).")
+@db_option
+def export(case: str, anonymize: bool, output: str | None, map_file: str | None, db: str | None) -> None:
+    """Print a stored case as one JSON object (report and facts), e.g. to send to a vendor.
+
+    \b
+    Secrets were already redacted when the case was made. With --anonymize the same value
+    always gets the same pseudonym (esx01 -> host-1 everywhere), so the diagnosis still reads;
+    the replacement is heuristic: read the export before it leaves the company.
+    """
+    from hakb.anonymize import anonymize as make_anonymous
+
+    if map_file and not anonymize:
+        raise click.UsageError("--map only makes sense with --anonymize")
+    data = _store(db).export(case)
+    if anonymize:
+        data, anonymizer = make_anonymous(data)
+        if map_file:
+            _emit(json.dumps(anonymizer.mapping(), indent=2, ensure_ascii=False), map_file)
+    _emit(json.dumps(data, indent=2, ensure_ascii=False), output)
 
 
 @cli.group()

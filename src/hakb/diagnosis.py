@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from hakb import __version__
-from hakb.bundle import Limits, collect
-from hakb.engine import infer
+from hakb.bundle import Limits, collect, display_name
+from hakb.isolation import DEFAULT_TIMEOUT, run_packs
 from hakb.findings import Finding, Unverified, build_findings
 from hakb.knowledge import load_knowledge
 from hakb.model import Artifact, Fact, FactSchema
@@ -90,15 +90,17 @@ class Diagnosis:
 
 
 def _infer_into(case: Diagnosis, pm: PluginManager, facts: list[Fact],
-                as_of: datetime | None) -> None:
+                as_of: datetime | None, rule_timeout: float = DEFAULT_TIMEOUT) -> None:
     schemas = all_schemas(pm)
     case.as_of = as_of_time(facts, as_of, case.created)
     kb = load_knowledge(knowledge_packs(pm))
     for pack, messages in kb.errors.items():
         for message in messages:
             case.errors.append({"source": f"pack {pack}", "message": f"refused: {message}"})
-    inference = infer(schemas, kb.rule_files, facts, case.as_of)
-    failed = set()
+    # In a worker process with a deadline: a pack that loops or crashes the engine fails alone.
+    outcome = run_packs(schemas, kb.rule_files, facts, case.as_of, timeout=rule_timeout)
+    inference = outcome.inference
+    failed = set(outcome.failed)
     for source, messages in inference.errors.items():
         failed.add(source)
         for message in messages:
@@ -113,17 +115,19 @@ def _infer_into(case: Diagnosis, pm: PluginManager, facts: list[Fact],
 
 
 def diagnose_facts(facts: Sequence[Fact], pm: PluginManager | None = None,
-                   now: datetime | None = None, as_of: datetime | None = None) -> Diagnosis:
+                   now: datetime | None = None, as_of: datetime | None = None,
+                   rule_timeout: float = DEFAULT_TIMEOUT) -> Diagnosis:
     """Run the knowledge over facts given directly (no artifacts)."""
     now = now or datetime.now(timezone.utc)
     case = Diagnosis(case_id=new_case_id(now), created=now, inputs=[])
-    _infer_into(case, pm or get_plugin_manager(), list(facts), as_of)
+    _infer_into(case, pm or get_plugin_manager(), list(facts), as_of, rule_timeout)
     return case
 
 
 def diagnose(arguments: list[str], *, host: str | None = None, pm: PluginManager | None = None,
              limits: Limits = Limits(), progress: Callable[[str], None] | None = None,
-             stdin=None, now: datetime | None = None, as_of: datetime | None = None) -> Diagnosis:
+             stdin=None, now: datetime | None = None, as_of: datetime | None = None,
+             rule_timeout: float = DEFAULT_TIMEOUT) -> Diagnosis:
     """Diagnose the folders, files, archives (or ``-`` for stdin) named in ``arguments``.
 
     Raises :class:`hakb.bundle.InputError` when an argument does not exist at all; everything
@@ -131,7 +135,7 @@ def diagnose(arguments: list[str], *, host: str | None = None, pm: PluginManager
     """
     pm = pm or get_plugin_manager()
     now = now or datetime.now(timezone.utc)
-    case = Diagnosis(case_id=new_case_id(now), created=now, inputs=list(arguments))
+    case = Diagnosis(case_id=new_case_id(now), created=now, inputs=[display_name(a) for a in arguments])
     available = parsers(pm)
     schemas = all_schemas(pm)
     with tempfile.TemporaryDirectory(prefix="hakb-") as workdir:
@@ -151,5 +155,5 @@ def diagnose(arguments: list[str], *, host: str | None = None, pm: PluginManager
             case.artifacts.append(result)
             facts.extend(result.facts)
     case.artifacts.sort(key=lambda a: a.artifact.name)
-    _infer_into(case, pm, facts, as_of)
+    _infer_into(case, pm, facts, as_of, rule_timeout)
     return case

@@ -205,11 +205,14 @@ def slot_values(schema: FactSchema, fact: Fact, fid: int) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
+    """A CLIPS value as plain, picklable Python data (a fact address in vars becomes its text)."""
     if isinstance(value, (clips.Symbol, clips.InstanceName)):
         return str(value)
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
-    return value
+    if isinstance(value, (str, int, float)) or value is None:
+        return value
+    return str(value)
 
 
 class Session:

@@ -97,14 +97,14 @@ def render(template: str, context: dict) -> tuple[str, str | None]:
 
 
 def evidence_of(fids: Sequence[int], facts: Sequence[Fact]) -> list[Evidence]:
-    seen: dict[tuple[str, int, str], Evidence] = {}
+    seen: dict[tuple[str, int], Evidence] = {}
     for fid in fids:
         if not 0 <= fid < len(facts):
             continue
         fact = facts[fid]
         item = Evidence(artifact=fact.artifact or "", line=fact.line, text=fact.text,
                         fact=fact.type, host=fact.host or "")
-        seen.setdefault((item.artifact, item.line, item.fact), item)
+        seen.setdefault((item.artifact, item.line), item)  # one line proves what it proves once
     return sorted(seen.values(), key=lambda e: (e.artifact, e.line))
 
 
@@ -113,9 +113,10 @@ def _merge_values(groups: list[RawFinding]) -> dict[str, list[Any]]:
     for raw in groups:
         for name, value in raw.vars:
             bucket = merged.setdefault(name, [])
-            if value not in bucket:
+            if value not in bucket and value != "":
                 bucket.append(value)
-    return merged
+    # "" means "not known here"; a name only ever unknown is left out, so templates see it as unset.
+    return {name: values for name, values in merged.items() if values}
 
 
 def _stories(count: int, edges: list[tuple[int, int]]) -> list[int]:

@@ -37,7 +37,7 @@ from typing import Iterable, Iterator
 
 __all__ = [
     "Record", "Row", "format_list", "format_table", "read_output", "epoch", "collection", "parse_datetime",
-    "parse_size_mb", "parse_int", "parse_bool", "property_names", "is_noise", "is_warning",
+    "parse_size_mb", "parse_int", "is_truncated", "parse_bool", "property_names", "is_noise", "is_warning",
     "is_prompt",
 ]
 
@@ -49,7 +49,8 @@ _PROMPT = re.compile(
     r"^\s*(?:\[PS\]\s*)?(?:PS\s+)?(?:[A-Za-z]:\\|\\\\|[A-Za-z]+:)[^>\n]*>\s*\S"  # PS C:\> cmd, C:\>cmd
     r"|^\s*PS>\s*\S"
     r"|^\s*\[PS\]\s+\S+>")
-_MORE = re.compile(r"^\s*-+\s*More\s*-+\s*$|^\s*<--\s*More\s*-->\s*$", re.I)
+_MORE = re.compile(r"^\s*-+\s*More\s*-+\s*$|^\s*<--\s*More\s*-->\s*$"
+                   r"|^\s*\(\d+ (?:rows? affected|Zeilen? betroffen)\)\s*$", re.I)
 _WARNING = re.compile(r"^\s*(?:WARNING|WARNUNG|AVERTISSEMENT|WAARSCHUWING)\s*:", re.I)
 _VERBOSE = re.compile(r"^\s*(?:VERBOSE|AUSFÜHRLICH|DEBUG)\s*:", re.I)
 
@@ -65,7 +66,8 @@ def is_warning(text: str) -> bool:
 
 
 def is_noise(text: str) -> bool:
-    """True for lines that never carry output: prompts, ``--More--``, ``VERBOSE:``/``DEBUG:``."""
+    """True for lines that never carry output: prompts, ``--More--``, ``VERBOSE:``/``DEBUG:``,
+    sqlcmd's ``(1 rows affected)``."""
     return bool(_MORE.match(text) or _VERBOSE.match(text) or is_prompt(text))
 
 
@@ -80,32 +82,37 @@ class _Value:
     text: str
 
 
+def _key(name: str) -> str:
+    """How names are compared: case and white space do not matter (``Node ID`` == ``NodeId``)."""
+    return "".join(name.split()).lower()
+
+
 @dataclass
 class _Fields:
-    """Named values with where they came from; names are looked up case-insensitively."""
+    """Named values with where they came from; names are looked up ignoring case and spaces."""
 
     first_line: int = 0
     warnings: list[Line] = field(default_factory=list)
     _values: dict[str, _Value] = field(default_factory=dict, repr=False)
 
     def _set(self, name: str, value: str, line: int, text: str) -> None:
-        self._values[name.lower()] = _Value(name, value, line, text)
+        self._values[_key(name)] = _Value(name, value, line, text)
         if not self.first_line:
             self.first_line = line
 
     def get(self, name: str, default: str | None = None) -> str | None:
         """The value of ``name`` (stripped; continuation lines joined), or ``default``."""
-        item = self._values.get(name.lower())
+        item = self._values.get(_key(name))
         return item.value if item is not None else default
 
     def line(self, name: str) -> int:
         """The line where ``name`` starts; the record's first line when ``name`` is absent."""
-        item = self._values.get(name.lower())
+        item = self._values.get(_key(name))
         return item.line if item is not None else self.first_line
 
     def text(self, name: str) -> str:
         """The text of the line where ``name`` starts (the evidence to show)."""
-        item = self._values.get(name.lower())
+        item = self._values.get(_key(name))
         return item.text if item is not None else ""
 
     def items(self) -> list[tuple[str, str]]:
@@ -116,7 +123,7 @@ class _Fields:
         return [v.name for v in self._values.values()]
 
     def __contains__(self, name: object) -> bool:
-        return isinstance(name, str) and name.lower() in self._values
+        return isinstance(name, str) and _key(name) in self._values
 
     def __len__(self) -> int:
         return len(self._values)
@@ -287,71 +294,95 @@ def format_table(lines: Iterable[Line]) -> Iterator[Row]:
     """Rows of fixed-width table output (``Format-Table``, ``cluster.exe``, ``esxcli`` style).
 
     A header line followed by a rule of dash groups starts a table; each row is cut where the
-    dash groups start (the last column runs to the end of the line). A row whose first cell is
-    empty continues the row above (``Format-Table -Wrap``). Several tables in one input are read
+    dash groups start (the last column runs to the end of the line). A header wrapped onto two
+    lines (``CopyQueue`` over ``Length``) is joined (``CopyQueue Length``). A row whose first cell
+    is empty continues the row above (``Format-Table -Wrap``). Several tables in one input are read
     one after another; blank lines, prompts, pager marks and ``WARNING:`` lines are not rows
     (warnings are attached to the next row).
     """
-    spans: list[tuple[int, int]] | None = None
-    columns: list[str] = []
-    pending: Line | None = None  # a line that may be the next table's header
-    warnings: list[Line] = []
-    current: Row | None = None
-    cells_of_current: list[str] = []
-
-    def make_row(number: int, text: str) -> tuple[Row, list[str]]:
-        cells = _split_row(text, spans or [])
-        row = Row(warnings=list(warnings), columns=list(columns))
-        warnings.clear()
-        for name, cell in zip(columns, cells):
-            row._set(name, cell, number, text)
-        row.first_line = number
-        return row, cells
-
+    state = _TableState()
+    held: list[Line] = []  # the last two lines, not yet classified: they may be a header
     for number, raw in lines:
         text = raw.rstrip("\r\n").rstrip()
-        if _RULE.match(text) and pending is not None:
-            header_number, header = pending
-            pending = None
-            if current is not None:
-                yield current
-                current = None
-            spans = _spans(text)
-            columns = [c or f"column{i + 1}" for i, c in enumerate(_cut(header, [0] + [s for s, _ in spans[1:]]))]
+        if _RULE.match(text) and held and held[-1][1].strip() and not is_noise(held[-1][1]):
+            header = held.pop()
+            above = held.pop() if held else None
+            yield from state.flush(held)
+            held = []
+            header_cells = _cut(header[1], [0] + [s for s, _ in _spans(text)[1:]])
+            joined = (above is not None and above[0] == header[0] - 1 and above[1].strip()
+                      and not is_noise(above[1]) and not is_warning(above[1])
+                      and any(not c for c in header_cells))
+            if above is not None and not joined:
+                yield from state.flush([above])
+            yield from state.start(text, header[1], above[1] if joined else None)
             continue
-        if pending is not None:
-            # the held line was not a header: it is a row of the current table, if any
-            held_number, held = pending
-            pending = None
-            if spans is not None:
-                if current is not None:
-                    yield current
-                current, cells_of_current = make_row(held_number, held)
+        held.append((number, text))
+        if len(held) > 2:
+            yield from state.flush([held.pop(0)])
+    yield from state.flush(held)
+    yield from state.finish()
+
+
+class _TableState:
+    def __init__(self) -> None:
+        self.spans: list[tuple[int, int]] | None = None
+        self.columns: list[str] = []
+        self.current: Row | None = None
+        self.warnings: list[Line] = []
+        self.last_cells: list[str] = []
+
+    def start(self, rule: str, header: str, above: str | None) -> Iterator[Row]:
+        yield from self.finish()
+        self.spans = _spans(rule)
+        starts = [0] + [s for s, _ in self.spans[1:]]
+        names = _cut(header, starts)
+        if above is not None:
+            names = [f"{a} {b}".strip() for a, b in zip(_cut(above, starts), names)]
+        self.columns = [c or f"column{i + 1}" for i, c in enumerate(names)]
+
+    def finish(self) -> Iterator[Row]:
+        if self.current is not None:
+            yield self.current
+            self.current = None
+
+    def flush(self, held: list[Line]) -> Iterator[Row]:
+        for number, text in held:
+            yield from self._line(number, text)
+
+    def _line(self, number: int, text: str) -> Iterator[Row]:
         if not text.strip():
-            continue
+            return
         if is_warning(text):
-            warnings.append((number, text))
-            continue
-        if is_noise(text):
-            continue
-        if spans is not None and current is not None and text[:1].isspace():
-            cells = _split_row(text, spans)
-            if cells and not cells[0] and any(cells):
-                for name, cell in zip(columns, cells):
-                    if cell:
-                        old = current.get(name) or ""
-                        current._values[name.lower()] = _Value(
-                            name, (old + " " + cell).strip() if old else cell,
-                            current.line(name) if old else number,
-                            current.text(name) if old else text)
-                continue
-        pending = (number, text)
-    if pending is not None and spans is not None:
-        if current is not None:
-            yield current
-        current, _ = make_row(*pending)
-    if current is not None:
-        yield current
+            self.warnings.append((number, text))
+            return
+        if is_noise(text) or self.spans is None:
+            return
+        cells = _split_row(text, self.spans)
+        current = self.current
+        if current is not None and text[:1].isspace() and cells and not cells[0] and any(cells):
+            starts = [s for s, _ in self.spans]
+            for index, (name, cell) in enumerate(zip(self.columns, cells)):
+                if not cell:
+                    continue
+                old = current.get(name) or ""
+                if old:
+                    # a piece that filled its column was cut mid-word: no space when joining
+                    width = starts[index + 1] - starts[index] - 1 if index + 1 < len(starts) else 0
+                    full = width > 0 and len(self.last_cells[index]) >= width if index < len(self.last_cells) else False
+                    current._values[_key(name)].value = old + ("" if full else " ") + cell
+                else:
+                    current._set(name, cell, number, text)
+            self.last_cells = cells
+            return
+        yield from self.finish()
+        row = Row(warnings=list(self.warnings), columns=list(self.columns))
+        self.warnings.clear()
+        for name, cell in zip(self.columns, cells):
+            row._set(name, cell, number, text)
+        row.first_line = number
+        self.current = row
+        self.last_cells = cells
 
 
 def read_output(lines: Iterable[Line]) -> Iterator[Record | Row]:
@@ -365,23 +396,25 @@ def read_output(lines: Iterable[Line]) -> Iterator[Record | Row]:
 
     def tagged() -> Iterator[tuple[str, Line]]:
         mode = "list"
-        held: Line | None = None
-        blank_before_held = True
-        blank_before_current = True
+        held: list[tuple[Line, bool]] = []  # the last two lines, each with "a blank line came before it"
+        blank_before = True
         for item in lines:
             number, text = item
-            if held is not None:
-                if _RULE.match(text.rstrip()) and held[1].strip():
-                    mode = "table"
-                elif (mode == "table" and blank_before_held and not held[1][:1].isspace()
-                      and _PROPERTY.match(held[1]) and not is_noise(held[1])):
+            if held and _RULE.match(text.rstrip()) and held[-1][0][1].strip():
+                mode = "table"  # the held lines are the header (one or two lines)
+            while len(held) > (0 if mode == "table" and _RULE.match(text.rstrip()) else 1):
+                (line, after_blank) = held.pop(0)
+                if (mode == "table" and after_blank and not line[1][:1].isspace()
+                        and _PROPERTY.match(line[1]) and not is_noise(line[1])):
                     mode = "list"
-                yield mode, held
-            blank_before_held = blank_before_current
-            blank_before_current = not text.strip()
-            held = item
-        if held is not None:
-            yield mode, held
+                yield mode, line
+            held.append((item, blank_before))
+            blank_before = not text.strip()
+        for line, after_blank in held:
+            if (mode == "table" and after_blank and not line[1][:1].isspace()
+                    and _PROPERTY.match(line[1]) and not is_noise(line[1])):
+                mode = "list"
+            yield mode, line
 
     for kind, group in groupby(tagged(), key=lambda pair: pair[0]):
         part = (item for _, item in group)
@@ -389,6 +422,12 @@ def read_output(lines: Iterable[Line]) -> Iterator[Record | Row]:
 
 
 # --- values ---------------------------------------------------------------------------------
+
+
+def is_truncated(value: str | None) -> bool:
+    """True when a printed collection was cut by ``$FormatEnumerationLimit`` (``{a, b...}``)."""
+    text = (value or "").strip().rstrip("}").rstrip()
+    return text.endswith(("...", "\u2026"))
 
 
 def collection(value: str | None) -> list[str]:

@@ -1,7 +1,11 @@
 """Running parsers over artifacts: pick the parser by content, stream lines, contain failures.
 
 A parser that raises marks its artifact ``error`` with the message; nothing else is affected.
-Facts are checked against their schemas here, so the engine only ever sees well-formed facts.
+Facts are checked against their schemas here, so the engine only ever sees well-formed facts,
+and redacted here (:mod:`hakb.redact`), so no parser has to care about secrets: private key
+bodies never reach a parser, and passwords, tokens and auth headers leave no fact, evidence
+line or message. An artifact yields at most :data:`MAX_FACTS` facts, so a hostile file cannot
+exhaust memory through a parser.
 """
 
 from __future__ import annotations
@@ -10,9 +14,12 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
-from hakb import textio
+from hakb import redact, textio
 from hakb.engine import slot_values
 from hakb.model import Artifact, Fact, FactSchema, Head, ParseError, Parser
+
+#: Facts kept of one artifact; parsing stops there and the artifact says so.
+MAX_FACTS = 250_000
 
 
 @dataclass
@@ -60,12 +67,22 @@ def parse_artifact(artifact: Artifact, parsers: Sequence[Parser],
         message += f" ({'; '.join(problems)})" if problems else ""
         return ArtifactResult(artifact, "skipped", message=message, encoding=encoding)
     facts: list[Fact] = []
-    stream = textio.iter_chunks(artifact.path) if parser.binary else textio.iter_lines(artifact.path)
+    stream = (textio.iter_chunks(artifact.path) if parser.binary
+              else redact.PemFilter(textio.iter_lines(artifact.path)))
+    message = None
     try:
         for fact in parser.parse(stream, artifact):
             if not isinstance(fact, Fact):
                 raise ParseError(f"yielded {type(fact).__name__}, not a Fact")
-            fact = dataclasses.replace(fact, artifact=artifact.name, host=fact.host or artifact.host)
+            if len(facts) >= MAX_FACTS:
+                message = f"stopped after {MAX_FACTS} facts; the rest of the file was not read"
+                break
+            if not isinstance(fact.slots, Mapping):
+                raise ParseError(f"line {fact.line}: slots must be a mapping")
+            fact = dataclasses.replace(
+                fact, artifact=artifact.name, host=fact.host or artifact.host,
+                text=redact.redact_text(fact.text if isinstance(fact.text, str) else str(fact.text)),
+                slots=redact.redact_slots(fact.slots))
             schema = schemas.get(fact.type)
             if schema is None:
                 raise ParseError(f"produced fact type {fact.type!r}, which no plugin declares")
@@ -75,8 +92,13 @@ def parse_artifact(artifact: Artifact, parsers: Sequence[Parser],
                 raise ParseError(f"line {fact.line}: {exc}") from exc
             facts.append(fact)
     except ParseError as exc:
-        return ArtifactResult(artifact, "error", parser=parser.name, message=str(exc), encoding=encoding)
+        return ArtifactResult(artifact, "error", parser=parser.name, encoding=encoding,
+                              message=redact.redact_text(str(exc) or "ParseError"))
+    except RecursionError:
+        return ArtifactResult(artifact, "error", parser=parser.name, encoding=encoding,
+                              message="parser failed: RecursionError")
     except Exception as exc:  # a parser bug must not end the diagnosis
         return ArtifactResult(artifact, "error", parser=parser.name, encoding=encoding,
-                              message=f"parser failed: {type(exc).__name__}: {exc}")
-    return ArtifactResult(artifact, "parsed", parser=parser.name, facts=facts, encoding=encoding)
+                              message=redact.redact_text(f"parser failed: {type(exc).__name__}: {exc}"[:2000]))
+    return ArtifactResult(artifact, "parsed", parser=parser.name, facts=facts, encoding=encoding,
+                          message=message)

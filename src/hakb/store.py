@@ -12,16 +12,21 @@ import json
 import os
 import sqlite3
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import sqlite_utils
 
 from hakb.diagnosis import Diagnosis
 from hakb.knowledge import Article
 
-SCHEMA_VERSION = 1
+#: Layout of the database. 1: cases, artifacts, facts, findings, unverified, kb_articles, meta.
+#: 2: cases.problems (parser, archive and pack errors of the case, for listings without the report).
+SCHEMA_VERSION = 2
+#: Milliseconds a writer waits for another (HAKB_DB_TIMEOUT, in seconds, overrides).
 BUSY_TIMEOUT_MS = 30_000
+_OUR_TABLES = ("cases", "artifacts", "facts", "findings", "unverified")
 
 
 class StoreError(Exception):
@@ -41,49 +46,120 @@ def default_path() -> Path:
     return base / "hakb" / "cases.db"
 
 
+def busy_timeout_ms() -> int:
+    raw = os.environ.get("HAKB_DB_TIMEOUT")
+    try:
+        return max(0, int(float(raw) * 1000)) if raw else BUSY_TIMEOUT_MS
+    except ValueError:
+        return BUSY_TIMEOUT_MS
+
+
+def _problems(report: dict) -> int:
+    """Errors a case recorded: archive and parser errors of artifacts, pack and engine errors."""
+    return (sum(1 for a in report.get("artifacts", []) if a.get("status") == "error")
+            + len(report.get("errors", [])))
+
+
 class Store:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
+        self.timeout_ms = busy_timeout_ms()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = sqlite3.connect(str(self.path), timeout=self.timeout_ms / 1000)
             self.db = sqlite_utils.Database(conn)
-            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db.execute(f"PRAGMA busy_timeout = {self.timeout_ms}")
             self._prepare()
         except sqlite3.DatabaseError as exc:
             raise StoreError(self._explain(exc)) from exc
         except OSError as exc:
-            raise StoreError(f"cannot open case database {self.path}: {exc.strerror or exc}") from exc
+            raise StoreError(f"cannot open case database {self.path}: {exc.strerror or exc}; "
+                             "use --db to choose another file") from exc
 
     def _explain(self, exc: Exception) -> str:
         text = str(exc)
         if "locked" in text or "busy" in text:
-            return f"case database {self.path} is locked by another process; try again, or use --db"
+            return (f"case database {self.path} is locked by another process (waited "
+                    f"{self.timeout_ms / 1000:g} s); try again, or use --db")
         if "readonly" in text or "read-only" in text:
             return f"case database {self.path} is read-only; use --db to choose a writable file"
-        if "not a database" in text or "malformed" in text:
+        if "not a database" in text or "malformed" in text or "file is encrypted" in text:
             return f"{self.path} is not a readable hakb case database (corrupt?); move it away or use --db"
+        if "unable to open" in text:
+            return (f"cannot open case database {self.path} (is its folder writable?); "
+                    "use --db to choose another file")
+        if "disk is full" in text or "disk I/O" in text:
+            return f"cannot write case database {self.path}: {text}; free space or use --db"
         return f"case database {self.path}: {text}"
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """A write transaction that takes the write lock at once (``BEGIN IMMEDIATE``).
+
+        A deferred transaction that reads first can fail at once with "database is locked" when
+        another writer commits in between (WAL cannot upgrade its snapshot); taking the lock up
+        front makes concurrent writers wait their turn for up to the busy timeout instead.
+        """
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def _version(self) -> int | None:
+        if not self.db["meta"].exists():
+            return None
+        row = next(self.db.query("select value from meta where key = 'schema_version'"), None)
+        return int(row["value"]) if row else None
 
     def _prepare(self) -> None:
         if self.db.journal_mode != "wal":
             try:
                 self.db.enable_wal()
-            except sqlite3.OperationalError:
-                pass  # a read-only medium keeps its journal mode; writes will say so
-        meta = self.db["meta"]
-        version = None
-        if meta.exists():
-            row = next(self.db.query("select value from meta where key = 'schema_version'"), None)
-            version = int(row["value"]) if row else None
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) or "busy" in str(exc):
+                    raise
+                # a read-only medium keeps its journal mode; writes will say so
+        version = self._version()
+        if version == SCHEMA_VERSION:
+            return
+        self._check_version(version)
+        with self._transaction():  # one process creates or migrates; the others wait, then see it
+            version = self._version()
+            self._check_version(version)
+            if version is None:
+                self._create_tables()
+            else:
+                for step in range(version, SCHEMA_VERSION):
+                    MIGRATIONS[step](self)
+            self.db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+
+    def _check_version(self, version: int | None) -> None:
         if version is not None and version > SCHEMA_VERSION:
             raise StoreError(f"case database {self.path} was written by a newer hakb (schema "
                              f"{version}, this hakb knows {SCHEMA_VERSION}); upgrade hakb or use --db")
-        if version == SCHEMA_VERSION:
-            return
-        with self.db.atomic():
-            self._create_tables()
-            self.db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+        if version is None and any(self.db[t].exists() for t in _OUR_TABLES):
+            raise StoreError(f"{self.path} has tables but no hakb schema version: not a hakb case "
+                             "database; move it away or use --db")
+        if version is not None and version not in MIGRATIONS and version != SCHEMA_VERSION:
+            raise StoreError(f"case database {self.path} has schema {version}, which this hakb "
+                             "cannot upgrade; use --db")
+
+    def check_writable(self) -> None:
+        """Raise StoreError now (before a long diagnosis) if a case could not be saved."""
+        for target in (self.path, self.path.parent):
+            if target.exists() and not os.access(target, os.W_OK):
+                raise StoreError(f"case database {self.path} is read-only; use --db to choose a "
+                                 "writable file")
+        try:
+            with self._transaction():
+                pass
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(self._explain(exc)) from exc
 
     def _create_tables(self) -> None:
         db = self.db
@@ -91,6 +167,7 @@ class Store:
         db["cases"].create({
             "id": str, "created": str, "hakb_version": str, "inputs": str, "as_of": str,
             "worst_severity": str, "findings": int, "artifacts": int, "facts": int, "report": str,
+            "problems": int,
         }, pk="id", if_not_exists=True)
         db["artifacts"].create({
             "case_id": str, "path": str, "host": str, "parser": str, "status": str, "message": str,
@@ -115,19 +192,31 @@ class Store:
         if not db["kb_articles"].detect_fts():
             db["kb_articles"].enable_fts(["id", "title", "products", "body"], create_triggers=True)
 
+    def _migrate_1_to_2(self) -> None:
+        """Schema 1 -> 2: cases gain ``problems``, filled in from each stored report."""
+        self.db.execute("ALTER TABLE cases ADD COLUMN problems INTEGER")
+        for row in list(self.db.query("select id, report from cases")):
+            try:
+                count = _problems(json.loads(row["report"] or "{}"))
+            except ValueError:
+                count = None
+            self.db.execute("UPDATE cases SET problems = ? WHERE id = ?", [count, row["id"]])
+
+    # -- cases -------------------------------------------------------------------------------
     # -- cases -------------------------------------------------------------------------------
 
     def save(self, case: Diagnosis) -> None:
         """Write the whole case in one transaction."""
         report = case.as_dict()
         try:
-            with self.db.atomic():
+            with self._transaction():
                 self.db["cases"].insert({
                     "id": case.case_id, "created": report["created"],
                     "hakb_version": case.hakb_version, "inputs": json.dumps(case.inputs),
                     "as_of": report["as_of"], "worst_severity": case.worst_severity(),
                     "findings": len(case.findings), "artifacts": len(case.artifacts),
-                    "facts": len(case.facts), "report": json.dumps(report)})
+                    "facts": len(case.facts), "report": json.dumps(report),
+                    "problems": _problems(report)})
                 self.db["artifacts"].insert_all(
                     {"case_id": case.case_id, **{k: a.as_dict()[k] for k in
                      ("path", "host", "parser", "status", "message", "facts")}} for a in case.artifacts)
@@ -151,7 +240,7 @@ class Store:
 
     def recent(self, limit: int = 20) -> list[dict]:
         return list(self.db.query(
-            "select id, created, worst_severity, findings, artifacts, facts, inputs from cases "
+            "select id, created, worst_severity, findings, artifacts, facts, problems, inputs from cases "
             "order by created desc, id desc limit ?", [limit]))
 
     def resolve(self, case_ref: str) -> str:
@@ -180,6 +269,12 @@ class Store:
             "select fid, type, host, artifact, line, text, slots from facts where case_id = ? "
             "order by fid", [case_id])]
 
+    def export(self, case_ref: str) -> dict:
+        """The stored case as one JSON-able dict: the report plus its facts (for ``hakb export``)."""
+        report = self.report(case_ref)
+        facts = [{k: v for k, v in row.items()} for row in self.facts(case_ref)]
+        return {**report, "facts": facts}
+
     # -- knowledge search --------------------------------------------------------------------
 
     def index_articles(self, articles: Iterable[Article]) -> None:
@@ -187,10 +282,14 @@ class Store:
         rows = [{"id": a.id, "pack": a.pack, "title": a.title, "severity": a.severity,
                  "kind": a.kind, "products": ", ".join(a.products), "body": a.body,
                  "path": str(a.path)} for a in articles]
-        with self.db.atomic():
+        with self._transaction():
             self.db["kb_articles"].delete_where()
             self.db["kb_articles"].insert_all(rows, pk="id", replace=True)
 
     def search_articles(self, query: str, limit: int = 20) -> list[dict]:
         return list(self.db["kb_articles"].search(
             query, columns=["id", "pack", "title", "severity", "kind"], limit=limit, quote=True))
+
+
+#: Upgrade steps: MIGRATIONS[n] turns schema n into n + 1, in place, inside one transaction.
+MIGRATIONS = {1: Store._migrate_1_to_2}

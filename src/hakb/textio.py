@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -93,36 +94,59 @@ def iter_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
             yield chunk
 
 
-def _open_text(raw: BinaryIO, encoding: str, skip: int) -> io.TextIOWrapper:
+#: Terminal escape sequences and control characters: never part of what a parser or a person
+#: should see (a log line must not be able to repaint the terminal the report is read on).
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_line(line: str) -> str:
+    """A line without control characters (tab kept) and terminal escape sequences.
+
+    >>> clean_line("\\x1b[31mred\\x1b[0m a\\x00b\\tc")
+    'red ab\\tc'
+    """
+    return _ESCAPES.sub("", line)
+
+
+def _numbered(text: io.TextIOBase, max_line: int) -> Iterator[tuple[int, str]]:
+    number = 0
+    while True:
+        line = text.readline(max_line)
+        if not line:
+            return
+        number += 1
+        if not line.endswith("\n"):
+            # Cut: drop the remainder of this over-long line.
+            rest = line
+            while rest and not rest.endswith("\n"):
+                rest = text.readline(max_line)
+        yield number, clean_line(line.rstrip("\r\n"))
+
+
+def iter_stream(raw: BinaryIO, max_line: int = MAX_LINE) -> Iterator[tuple[int, str]]:
+    """Like :func:`iter_lines`, from an open, seekable binary file."""
+    prefix = raw.read(HEAD_BYTES)
+    encoding, skip = detect_encoding(prefix)
     raw.seek(skip)
-    return io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=None)
+    text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline=None)
+    try:
+        yield from _numbered(text, max_line)
+    finally:
+        text.detach()
 
 
 def iter_lines(path: Path, max_line: int = MAX_LINE) -> Iterator[tuple[int, str]]:
     """Yield ``(line_number, text)`` for each line, 1-based, without the line break.
 
     Memory stays bounded whatever the file: lines longer than ``max_line`` characters are cut
-    and the rest of them is read in chunks and dropped.
+    and the rest of them is read in chunks and dropped. Bytes that are not valid in the detected
+    encoding become U+FFFD, so decoding never fails; control characters are removed.
     """
     with open(path, "rb") as raw:
-        prefix = raw.read(HEAD_BYTES)
-        encoding, skip = detect_encoding(prefix)
-        with _open_text(raw, encoding, skip) as text:
-            number = 0
-            while True:
-                line = text.readline(max_line)
-                if not line:
-                    return
-                number += 1
-                if not line.endswith("\n"):
-                    # Cut: drop the remainder of this over-long line.
-                    rest = line
-                    while rest and not rest.endswith("\n"):
-                        rest = text.readline(max_line)
-                yield number, line.rstrip("\r\n").replace("\x00", "")
+        yield from iter_stream(raw, max_line)
 
 
-def lines_of(text: str) -> Iterator[tuple[int, str]]:
-    """``(line_number, text)`` pairs of an in-memory string: feeds a parser in tests and examples."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        yield number, line.replace("\x00", "")
+def lines_of(text: str, max_line: int = MAX_LINE) -> Iterator[tuple[int, str]]:
+    """``(line_number, text)`` pairs of an in-memory string, split and cleaned exactly as a file's
+    lines are (``\\n``, ``\\r\\n`` and ``\\r`` end a line): feeds a parser in tests and examples."""
+    yield from _numbered(io.StringIO(text, newline=None), max_line)

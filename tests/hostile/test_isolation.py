@@ -1,0 +1,152 @@
+"""Engine isolation: a pack that loops, crashes CLIPS or exits fails alone; other packs' findings stay."""
+
+import shutil
+import time
+from datetime import datetime, timezone
+
+import pytest
+from hostile_kit import (CRASHING_RULE, EXIT_RULE, FIRING_LOOP_RULE, LOOPING_RULE, SCHEMA, PackPlugin,
+                         make_pack, rule_for)
+
+from hakb import Fact, KnowledgePack, hookimpl
+from hakb import engine, isolation
+from hakb.diagnosis import diagnose_facts
+from hakb.plugin_manager import get_plugin_manager
+from hakb.testing import fact, only_finding
+
+ITEMS = [Fact("test-item", {"name": "disk1", "size": 50}, line=3, text="disk1 50", artifact="sizes.txt")]
+NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
+
+
+def run_with(packs, monkeypatch, timeout=1.0, facts=ITEMS):
+    monkeypatch.setenv("HAKB_LOAD_PLUGINS", "")  # only the test plugin
+    return diagnose_facts(facts, pm=get_plugin_manager(extra=(PackPlugin(*packs),)), rule_timeout=timeout)
+
+
+def errors_of(case, pack):
+    return [e["message"] for e in case.errors if e["source"] == f"pack {pack}"]
+
+
+def test_a_looping_pack_is_stopped_and_the_good_pack_finding_survives(tmp_path, monkeypatch):
+    good = make_pack(tmp_path / "good", "good", {"test-good": rule_for("test-good")})
+    loop = make_pack(tmp_path / "loop", "loop", {"test-loop": LOOPING_RULE})
+    started = time.monotonic()
+    case = run_with([good, loop], monkeypatch, timeout=1.0)
+    elapsed = time.monotonic() - started
+    finding = only_finding(case, "test-good")
+    assert finding.summary == "disk1 is broken" and finding.evidence[0].line == 3
+    [message] = errors_of(case, "loop")
+    assert "did not finish within 1 s while running the rules" in message
+    assert case.packs == ["good"]
+    assert elapsed < 8  # two deadlines (together, then alone) and quick reruns, not a hang
+
+
+def test_a_pack_that_crashes_clips_is_reported_and_hakb_lives_on(tmp_path, monkeypatch):
+    good = make_pack(tmp_path / "good", "good", {"test-good": rule_for("test-good")})
+    crash = make_pack(tmp_path / "crash", "crash", {"test-crash": CRASHING_RULE})
+    case = run_with([crash, good], monkeypatch, timeout=5.0)
+    assert [f.id for f in case.findings] == ["test-good"]
+    [message] = errors_of(case, "crash")
+    assert "crashed (SIGSEGV)" in message and "left out" in message
+    assert case.packs == ["good"]
+
+
+def test_an_exit_pack_is_refused_before_it_runs(tmp_path, monkeypatch):
+    good = make_pack(tmp_path / "good", "good", {"test-good": rule_for("test-good")})
+    leaving = make_pack(tmp_path / "exit", "exit", {"test-exit": EXIT_RULE})
+    case = run_with([good, leaving], monkeypatch)
+    assert [f.id for f in case.findings] == ["test-good"]
+    assert any("forbidden function 'exit'" in m for m in errors_of(case, "exit"))
+    assert case.packs == ["good"]
+
+
+@pytest.mark.skipif(isolation._start_method() != "fork", reason="patching the worker needs fork")
+def test_exit_at_run_time_ends_only_the_worker(tmp_path, monkeypatch):
+    """Defence in depth: even if exit slipped past the checks, only the worker process ends."""
+    monkeypatch.setattr(engine, "FORBIDDEN_FUNCTIONS",
+                        tuple(f for f in engine.FORBIDDEN_FUNCTIONS if f != "exit"))
+    good = make_pack(tmp_path / "good", "good", {"test-good": rule_for("test-good")})
+    leaving = make_pack(tmp_path / "exit", "exit", {"test-exit": EXIT_RULE})
+    rule_files = [("exit", leaving.path / "test-exit.clp"), ("good", good.path / "test-good.clp")]
+    outcome = isolation.run_packs({"test-item": SCHEMA}, rule_files, ITEMS, NOW, timeout=5)
+    assert [f.id for f in outcome.inference.findings] == ["test-good"]
+    assert list(outcome.failed) == ["exit"]
+    assert "exited with status 3" in outcome.inference.errors["exit"][0]
+
+
+def test_a_pack_that_keeps_firing_is_attributed_to_that_pack(tmp_path, monkeypatch):
+    monkeypatch.setattr(isolation, "MAX_FIRINGS", 2000)  # the limit a pack runs into, made small
+    good = make_pack(tmp_path / "good", "good", {"test-good": rule_for("test-good")})
+    churn = make_pack(tmp_path / "churn", "churn", {"test-churn": FIRING_LOOP_RULE})
+    rule_files = [("churn", churn.path / "test-churn.clp"), ("good", good.path / "test-good.clp")]
+    outcome = isolation.run_packs({"test-item": SCHEMA}, rule_files, ITEMS, NOW, timeout=5, limit=2000)
+    assert list(outcome.failed) == ["churn"]
+    assert "fired 2000 times" in outcome.inference.errors["churn"][0]
+    assert {(f.id, f.key) for f in outcome.inference.findings} == {("test-good", "disk1")}
+
+
+def test_a_runtime_error_does_not_cost_other_packs_their_findings(tmp_path, monkeypatch):
+    """CLIPS halts the whole run on an error; the healthy packs run again without the culprit."""
+    broken = make_pack(tmp_path / "broken", "broken", {"test-broken": """
+        (defrule test-broken-divide
+          (declare (salience 100))
+          (test-item (size ?s&:(integerp ?s)))
+          =>
+          (bind ?zero 0)
+          (bind ?x (div ?s ?zero)))
+        """})
+    good = make_pack(tmp_path / "good", "good", {"test-good": rule_for("test-good")})
+    case = run_with([broken, good], monkeypatch, timeout=5)
+    assert [f.id for f in case.findings] == ["test-good"]
+    assert "divide by zero" in errors_of(case, "broken")[0].lower()
+    assert case.packs == ["good"]
+
+
+def test_builtin_packs_get_no_exemption(tmp_path, monkeypatch):
+    """The shipped vmware pack, given a looping rule, fails like any pack; a third-party pack
+    beside it keeps its finding."""
+    import hakb.plugins.vmware as vmware_plugin
+
+    copy = tmp_path / "vmware"
+    shutil.copytree(vmware_plugin.hakb_knowledge_packs()[0].path, copy)
+    (copy / "vmware-test-loop.clp").write_text(LOOPING_RULE.replace("test-item (name ?n)", "host-nic"))
+    (copy / "vmware-test-loop.md").write_text("---\nid: vmware-test-loop\ntitle: t\nseverity: info\n---\n")
+
+    @hookimpl
+    def hakb_knowledge_packs():
+        return [KnowledgePack("vmware", copy)]
+
+    monkeypatch.setattr(vmware_plugin, "hakb_knowledge_packs", hakb_knowledge_packs)
+    monkeypatch.setenv("HAKB_LOAD_PLUGINS", "vmware")
+    good = make_pack(tmp_path / "good", "good", {"test-good": rule_for("test-good")})
+    facts = ITEMS + [fact("host-nic", mac="00:50:56:0a:02:01", name="vmnic0", host="esx02.lab.example")]
+    case = diagnose_facts(facts, pm=get_plugin_manager(extra=(PackPlugin(good),)), rule_timeout=1.0)
+    assert [f.id for f in case.findings] == ["test-good"]
+    assert any("did not finish" in m for m in errors_of(case, "vmware"))
+    assert case.packs == ["good"]
+
+
+def test_healthy_case_costs_one_worker_run(tmp_path):
+    good = make_pack(tmp_path / "good", "good", {"test-good": rule_for("test-good")})
+    other = make_pack(tmp_path / "other", "other", {"test-other": rule_for("test-other", "(< ?s 100)")})
+    rule_files = [("good", good.path / "test-good.clp"), ("other", other.path / "test-other.clp")]
+    outcome = isolation.run_packs({"test-item": SCHEMA}, rule_files, ITEMS, NOW, timeout=5)
+    assert outcome.attempts == 1 and outcome.failed == {}
+    assert sorted(f.id for f in outcome.inference.findings) == ["test-good", "test-other"]
+
+
+def test_inference_crosses_the_process_boundary_as_plain_data(tmp_path):
+    import pickle
+    pack = make_pack(tmp_path / "p", "p", {"test-good": """
+        (defrule test-good-odd-values
+          ?i <- (test-item (name ?n))
+          =>
+          (assert (hakb-finding (id "test-good") (key ?n) (evidence ?i)
+                                (vars name ?n symbol abc address ?i number 1.5))))
+        """})
+    outcome = isolation.run_packs({"test-item": SCHEMA}, [("p", pack.path / "test-good.clp")], ITEMS, NOW)
+    [raw] = outcome.inference.findings
+    values = dict(raw.vars)
+    assert values["name"] == "disk1" and values["symbol"] == "abc" and values["number"] == 1.5
+    assert isinstance(values["address"], str)  # a fact address arrives as its text
+    assert pickle.loads(pickle.dumps(outcome.inference)) == outcome.inference
