@@ -188,3 +188,11 @@ def test_format_table_two_line_header_is_joined():
     assert row.get("CopyQueueLength") == "0" and row.get("replayqueue length") == "3"
     assert row.get("ContentIndexState") == "Healthy"
     assert row.get("LastInspectedLogTime") == "14.03.2019 13:00:00"
+
+
+def test_module_examples_hold():
+    import doctest
+
+    import hakb.formats
+    result = doctest.testmod(hakb.formats)
+    assert result.attempted >= 10 and result.failed == 0

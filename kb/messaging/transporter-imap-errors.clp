@@ -71,6 +71,8 @@
   (transporter-case (host ?h))
   (not (registry-key (subkey ?s&:(str-index "software\\microsoft\\transporter" (lowcase ?s)))
                      (host ?rh&:(transporter-same-host ?h ?rh))))
+  (not (registry-value (subkey ?s2&:(str-index "software\\microsoft\\transporter" (lowcase ?s2)))
+                       (host ?rh2&:(transporter-same-host ?h ?rh2))))
   =>
   (assert (hakb-unverified (rule "transporter-imap-errors") (host ?h)
             (check "the current ImapFetchBatchSize and PipelineFlushThresholdMB (defaults 2500 and 600 assumed)")

@@ -39,11 +39,27 @@ def _split_list(value: str) -> list[str]:
     return [v.strip() for v in re.split(r"[,\s]+" if "," not in value else r",", value) if v.strip()]
 
 
+def _esxcli_kind(words: list[str]) -> str:
+    """"standard" / "dvs" for the two esxcli switch lists, "" for any other esxcli command.
+
+    >>> _esxcli_kind("esxcli network vswitch dvs vmware list".split())
+    'dvs'
+    >>> _esxcli_kind("esxcli network vswitch standard portgroup list".split())
+    ''
+    """
+    rest = [w for w in words[1:] if not w.startswith("-")]
+    if rest == ["network", "vswitch", "standard", "list"]:
+        return "standard"
+    if rest == ["network", "vswitch", "dvs", "vmware", "list"]:
+        return "dvs"
+    return ""
+
+
 def recognise(head: Head) -> int:
     lines = head.lines
     for line in lines[:200]:
         command = split_command(line, ("esxcli", "esxcfg-vswitch"))
-        if command and (command[1][0].endswith("esxcfg-vswitch") or "vswitch" in command[1]):
+        if command and (command[1][0].endswith("esxcfg-vswitch") or _esxcli_kind(command[1])):
             return 100
     if any(_TABLE.match(line) for line in lines):
         return 90
@@ -116,10 +132,9 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
             words = command[1]
             if words[0].endswith("esxcfg-vswitch"):
                 kind_hint, listing = "both", _Listing("both", "esxcfg-vswitch", number, text, host)
-            elif "dvs" in words:
-                kind_hint, listing = "dvs", _Listing("dvs", "esxcli", number, text, host)
-            elif "standard" in words:
-                kind_hint, listing = "standard", _Listing("standard", "esxcli", number, text, host)
+            elif _esxcli_kind(words):
+                kind_hint = _esxcli_kind(words)
+                listing = _Listing(kind_hint, "esxcli", number, text, host)
             else:
                 kind_hint, listing = "", None
             continue

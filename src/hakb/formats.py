@@ -46,7 +46,7 @@ Line = tuple[int, str]
 # --- noise ---------------------------------------------------------------------------------
 
 _PROMPT = re.compile(
-    r"^\s*(?:\[PS\]\s*)?(?:PS\s+)?(?:[A-Za-z]:\\|\\\\|[A-Za-z]+:)[^>\n]*>\s*\S"  # PS C:\> cmd, C:\>cmd
+    r"^\s*(?:\[PS\]\s*)?(?:PS\s+)?(?:[A-Za-z]:\\|\\\\|[A-Za-z]+:\\)[^>\n]*>\s*\S"  # PS C:\> cmd, C:\>cmd
     r"|^\s*PS>\s*\S"
     r"|^\s*\[PS\]\s+\S+>")
 _MORE = re.compile(r"^\s*-+\s*More\s*-+\s*$|^\s*<--\s*More\s*-->\s*$"

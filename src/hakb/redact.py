@@ -45,6 +45,9 @@ _SECRET_ENDINGS = ("password", "passwd", "passphrase", "passwort", "kennwort", "
 _SECRET_WORDS = ("pass", "pwd", "pw", "pin", "psk")
 #: Environment variables whose names look secret but are not.
 _NOT_SECRETS = {"pwd", "oldpwd"}
+#: Header names whose whole value is a credential.
+_SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "cookies", "set-cookie",
+                   "x-api-key", "x-auth-token", "www-authenticate-credentials"}
 _KEY_QUALIFIERS = ("api", "access", "secret", "private", "account", "shared", "client", "auth",
                    "encryption", "master", "storage", "signing", "subscription")
 
@@ -65,6 +68,8 @@ def is_secret_name(name: str) -> bool:
     lower = bare.lower()
     if lower in _NOT_SECRETS and bare.isupper():
         return False
+    if lower in _SECRET_HEADERS:
+        return True
     if lower.endswith(_SECRET_ENDINGS):
         return True
     words = [w.lower() for w in _WORD_SPLIT.split(bare) if w]
@@ -106,7 +111,9 @@ def _mask(value: str) -> str:
 
 def _pem(match: re.Match) -> str:
     end = match.group(4) or ""
-    return f"{match.group(1)}{MARK}{end}" if end else f"{match.group(1)}{MARK}"
+    if not end and not match.group(3).strip():
+        return match.group(0)  # a BEGIN line alone carries no key material
+    return f"{match.group(1)}{MARK}{end}"
 
 
 def _line_pairs(line: str) -> str:

@@ -22,6 +22,11 @@ def _counts(report: dict) -> str:
     return f"{len(statuses)} artifacts ({', '.join(parts) or 'none'})"
 
 
+def _collect(text: str) -> str:
+    """What to collect, worded once: rules may or may not start their text with "collect"."""
+    return text if text.lower().startswith("collect") else f"collect: {text}"
+
+
 def _stories(report: dict) -> list[list[dict]]:
     stories: dict[int, list[dict]] = {}
     for finding in report["findings"]:
@@ -79,7 +84,7 @@ def as_text(report: dict, colour: bool = False, show_skipped: bool = False) -> s
         out.append(style("Not verified (collect these to decide):", bold=True))
         for item in unverified:
             host = f" on {item['host']}" if item.get("host") else ""
-            collect = f" — collect: {item['collect']}" if item.get("collect") else ""
+            collect = f" — {_collect(item['collect'])}" if item.get("collect") else ""
             out.append(f"  - {item['check']}{host}{collect}")
     problems = [a for a in report["artifacts"] if a["status"] == "error"]
     if problems or report.get("errors"):
@@ -130,7 +135,7 @@ def as_markdown(report: dict) -> str:
     if report.get("unverified"):
         out += ["## Not verified", ""]
         out += [f"- {u['check']}" + (f" ({u['host']})" if u.get("host") else "")
-                + (f" — collect: {u['collect']}" if u.get("collect") else "") for u in report["unverified"]]
+                + (f" — {_collect(u['collect'])}" if u.get("collect") else "") for u in report["unverified"]]
         out.append("")
     out += ["## Artifacts", "", "| path | status | parser | facts | message |", "|---|---|---|---|---|"]
     for a in report["artifacts"]:
@@ -166,7 +171,7 @@ def as_html(report: dict) -> str:
                 f"<li><a href='{e(r)}'>{e(r)}</a></li>" for r in f["references"]) + "</ul>")
     if report.get("unverified"):
         parts.append("<h2>Not verified</h2><ul>" + "".join(
-            f"<li>{e(u['check'])} — collect: {e(u.get('collect') or '')}</li>" for u in report["unverified"]) + "</ul>")
+            f"<li>{e(u['check'])} — {e(_collect(u.get('collect') or ''))}</li>" for u in report["unverified"]) + "</ul>")
     parts.append("<h2>Artifacts</h2><table><tr><th>path</th><th>status</th><th>parser</th><th>facts</th>"
                  "<th>message</th></tr>" + "".join(
                      f"<tr><td>{e(a['path'])}</td><td>{e(a['status'])}</td><td>{e(a['parser'] or '')}</td>"

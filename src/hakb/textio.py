@@ -77,7 +77,12 @@ def _read_prefix(path: Path) -> bytes:
 
 def head_text(path: Path) -> tuple[str, str, bool, bytes]:
     """(decoded head, encoding, is_binary, raw head) for an artifact."""
-    prefix = _read_prefix(path)
+    return head_text_of(_read_prefix(path))
+
+
+def head_text_of(prefix: bytes) -> tuple[str, str, bool, bytes]:
+    """Like :func:`head_text`, for the first bytes of an artifact already read."""
+    prefix = prefix[:HEAD_BYTES]
     encoding, skip = detect_encoding(prefix)
     binary = looks_binary(prefix[skip:], encoding)
     text = prefix[skip:].decode(encoding, errors="replace").replace("\x00", "")

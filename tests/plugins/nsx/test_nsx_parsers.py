@@ -236,3 +236,12 @@ def test_windows_dir_of_the_backup_folder_without_backups():
 def test_vm_folder_listing_is_left_to_the_storage_parser():
     text = "-rw------- 1 root root 1024 Nov 20 07:30 backup01-flat.vmdk\n"
     assert upgrade_files.PARSERS[0].recognise(Head("ls.txt", text)) == 0
+
+
+def test_other_esxcli_vswitch_commands_are_not_switch_lists():
+    text = ("[root@esx-comp-03:~] esxcli network vswitch standard portgroup list\n"
+            "Name        Virtual Switch  Active Clients  VLAN ID\n"
+            "----------  --------------  --------------  -------\n"
+            "VM Network  vSwitch0                     1        0\n")
+    assert vswitch.PARSERS[0].recognise(Head("pg.txt", text)) == 0
+    assert parse_text(vswitch.PARSERS[0], text) == []
