@@ -28,6 +28,23 @@
 (deffunction kerberos-same-spn (?class ?target ?service ?wanted-target)
   (and (eq ?class (lowcase ?service)) (eq ?target ?wanted-target)))
 
+(deffunction kerberos-asa ()
+  "The account holding the most of the needed SPNs: the alternate service account in use."
+  (bind ?accounts (create$))
+  (bind ?counts (create$))
+  (do-for-all-facts ((?s spn-registration))
+      (any-factp ((?q kerberos-required-spn)) (kerberos-same-spn ?s:service_class ?s:target ?q:service ?q:target))
+    (bind ?at (member$ ?s:account ?accounts))
+    (if ?at
+        then (bind ?counts (replace$ ?counts ?at ?at (+ (nth$ ?at ?counts) 1)))
+        else (bind ?accounts (create$ ?accounts ?s:account))
+             (bind ?counts (create$ ?counts 1))))
+  (bind ?best "")
+  (bind ?most 0)
+  (loop-for-count (?i (length$ ?accounts))
+    (if (> (nth$ ?i ?counts) ?most) then (bind ?best (nth$ ?i ?accounts)) (bind ?most (nth$ ?i ?counts))))
+  ?best)
+
 (defrule kerberos-spn-required-for-array
   "The CAS array FQDN needs the three RPC SPNs."
   (exists (spn-registration))
@@ -49,10 +66,7 @@
   (kerberos-required-spn (service ?svc) (target ?t) (reason ?why) (source ?src))
   (not (spn-registration (service_class ?c) (target ?x&:(kerberos-same-spn ?c ?x ?svc ?t))))
   =>
-  (bind ?asa "")
-  (do-for-all-facts ((?s spn-registration))
-      (any-factp ((?q kerberos-required-spn)) (kerberos-same-spn ?s:service_class ?s:target ?q:service ?q:target))
-    (bind ?asa ?s:account))
+  (bind ?asa (kerberos-asa))
   (assert (hakb-finding (id "kerberos-spn-missing") (key (str-cat ?svc "/" ?t)) (evidence ?src)
             (vars spn (str-cat ?svc "/" ?t) fqdn ?t reason ?why account ?asa
                   account_name (if (neq ?asa "") then (kerberos-cn ?asa) else "")))))

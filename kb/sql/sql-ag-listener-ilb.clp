@@ -83,3 +83,9 @@
   (cluster-parameter (name ?n&:(eq (lowcase ?n) "network")) (object ?o) (value ?net&~""))
   =>
   (assert (hakb-finding (id "sql-ag-listener-ilb") (key ?o) (vars network ?net))))
+
+(defrule sql-ag-listener-ilb-values-listener
+  (hakb-finding (id "sql-ag-listener-ilb") (key ?o))
+  (sql-ag-listener (name ?n&~""))
+  =>
+  (assert (hakb-finding (id "sql-ag-listener-ilb") (key ?o) (vars listener ?n))))

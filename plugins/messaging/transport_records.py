@@ -102,12 +102,15 @@ def edgesync_status(record: Record) -> Fact:
     field = next((f for f in ("LastSynchronizedUtc", "LastSynchronized", "LastSynchronizedDate")
                   if f in record), "LastSynchronizedUtc")
     last, last_iso = moment(record.get(field))
+    status = record.get("SyncStatus") or ""
+    # The evidence line: the failing status, else when it last synchronised.
+    shown = "SyncStatus" if (status and status.lower() != "normal") or field not in record else field
     return Fact("edgesync-status", {
         "name": record.get("Name") or "", "sync_status": record.get("SyncStatus") or "",
         "connection_result": record.get("ConnectionResult") or "",
         "failure_detail": record.get("FailureDetail") or "",
         "last_sync": last, "last_sync_iso": last_iso,
-    }, line=record.line("SyncStatus"), text=record.text("SyncStatus") or record.text("Name"))
+    }, line=record.line(shown), text=record.text(shown) or record.text("Name"))
 
 
 RECORD_KINDS = [

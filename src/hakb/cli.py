@@ -7,6 +7,7 @@ stderr, no traceback unless --debug).
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import traceback
 from datetime import datetime, timezone
@@ -370,5 +371,10 @@ def parse(paths, host) -> None:
                                       ensure_ascii=False, default=str))
 
 
+def _terminated(signum, frame) -> None:
+    raise KeyboardInterrupt  # a terminated run cleans up (temporary files, open case) like Ctrl-C
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminated)
     cli(prog_name="hakb")

@@ -46,11 +46,14 @@ def parse_bytes(parser: Parser, data: bytes, name: str = "artifact.txt", host: s
         return parse_file(parser, path, host)
 
 
-def fact(type: str, line: int = 1, text: str = "", host: str | None = None,
+def fact(fact_type: str, /, line: int = 1, text: str = "", host: str | None = None,
          artifact: str = "test-input.txt", **slots) -> Fact:
-    """A hand-made fact for rule tests: ``fact("vmfs-lock", mode=1, file="a.vmdk")``."""
-    return Fact(type=type, slots=slots, line=line, text=text or f"{type} {slots}", host=host,
-                artifact=artifact)
+    """A hand-made fact for rule tests: ``fact("vmfs-lock", mode=1, file="a.vmdk")``.
+
+    The fact type is positional-only, so a slot may be called ``type``.
+    """
+    return Fact(type=fact_type, slots=slots, line=line, text=text or f"{fact_type} {slots}",
+                host=host, artifact=artifact)
 
 
 def run_facts(facts: Iterable[Fact], plugins: tuple[object, ...] = (),

@@ -190,3 +190,25 @@ def test_warning_window_is_the_pack_default_of_30_days(ca):
     case = diagnose(fl_facts(exchange_fl(inside, "IIS"), exchange_fl(outside, "IIS")))
     assert [f.key for f in findings_of(case, "certificate-expiring")] == [thumbprint(inside)]
     assert "warning window 30 days" in findings_of(case, "certificate-expiring")[0].summary
+
+
+def test_der_and_pem_through_the_core_pipeline(tmp_path):
+    """The core offers a binary artifact to binary parsers only; both forms end up as certificates."""
+    from hakb.diagnosis import all_schemas
+    from hakb.parsing import parse_artifact
+    from hakb.plugin_manager import get_plugin_manager, parsers
+
+    cert = make_cert("mail.example.com", ["mail.example.com"], not_after=AS_OF + timedelta(days=90))
+    pm = get_plugin_manager()
+    for name, data in (("mail.cer", der(cert)), ("mail.pem", pem(cert))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        result = parse_artifact(Artifact(name=name, path=path, size=len(data)), parsers(pm), all_schemas(pm))
+        assert (result.status, result.parser) == ("parsed", "x509-certificate"), result.message
+        assert result.facts[0].slots["thumbprint"] == thumbprint(cert)
+
+
+def test_pem_fed_as_text_lines_still_reads():
+    cert = make_cert("mail.example.com", ["mail.example.com"], not_after=AS_OF + timedelta(days=90))
+    (only,) = parse_text(PEM_PARSER, pem(cert).decode(), name="pasted.txt")
+    assert only.slots["thumbprint"] == thumbprint(cert) and only.line == 1

@@ -70,7 +70,7 @@ def test_sql_ilb_listener_example(run_example):
                 '@{"Address"="198.51.100.40";"ProbePort"=59999;"SubnetMask"="255.255.255.255";'
                 '"Network"="Cluster Network 1";"EnableDhcp"=0}')
     assert expected in ilb.remediation[0]
-    assert any("still 1433" in step for step in ilb.remediation)
+    assert any("still 1433" in step and "MODIFY LISTENER 'aglistener'" in step for step in ilb.remediation)
     port = only_finding(case, "sql-ag-listener-port")
     assert "port 1434" in port.summary and "1433" in port.summary
     assert port.story == ilb.story and ("sql-ag-listener-ilb", ilb.key) in port.related
