@@ -92,5 +92,5 @@
                             (client_name ?c) (version ?v) (rpc_status ""|"0"))
   =>
   (assert (hakb-finding (id "outlook-2007-archive") (key "RPC Client Access log") (evidence ?s)
-            (confidence 0.7)
+            (confidence 0.7) (severity "info")
             (vars product "Outlook 2007" version ?v client ?c cu_missing "yes" build_source "rpc-client-access"))))

@@ -26,6 +26,9 @@ _KINDS = (
     ("fetch-parse-error", re.compile(r"FETCH parse error", re.I)),
     ("readline-null", re.compile(r"ReadLine returned a null response", re.I)),
 )
+#: The messages as the Transporter writes them (a bare mention of the words, as in notes, is not one).
+_SIGNATURES = re.compile(r"following reason:\s+FETCH parse error|Failed to read response: ReadLine returned a null"
+                         r" response", re.I)
 _TRACE = re.compile(r"^\s*(?P<process>\S+\.exe)\s+(?P<level>Error|Warning|Information|Critical|Verbose)"
                     r"\s*:\s*\d+\s*:\s*(?P<message>.*)$", re.I)
 _FOLDER = re.compile(r"in folder (?P<folder>.+?) for the following reason", re.I)
@@ -36,7 +39,7 @@ def recognise(head: Head) -> int:
     text = head.text
     if "Microsoft.Exchange.Transporter" in text:
         return 100
-    if any(pattern.search(text) for _, pattern in _KINDS):
+    if _SIGNATURES.search(text):
         return 60
     return 10 if "transporter" in head.name.lower() else 0
 

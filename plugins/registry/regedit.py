@@ -241,6 +241,28 @@ def parse_value_line(text: str, version: str) -> tuple[str, dict] | None:
     return name, slots
 
 
+#: Lines a string value holding line breaks may span before the export is taken as broken.
+MAX_STRING_LINES = 1000
+
+
+def _string_closed(logical: str) -> bool:
+    """False only for a value line whose quoted string data has not ended yet."""
+    text = logical.strip()
+    if text.startswith('"'):
+        quoted = _read_quoted(text, 0)
+        if quoted is None:
+            return True  # the name itself is broken: let parse_value_line decide
+        text = text[quoted[1]:].lstrip()
+    elif text.startswith("@"):
+        text = text[1:].lstrip()
+    else:
+        return True
+    if not text.startswith("="):
+        return True
+    literal = text[1:].strip()
+    return not literal.startswith('"') or _read_quoted(literal, 0) is not None
+
+
 def recognise(head: Head) -> int:
     for line in head.lines[:20]:
         text = line.lstrip("\ufeff").strip()
@@ -268,6 +290,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact
     key_slots: dict = {}
     buffered: list[tuple[str, dict, int, str]] | None = None  # values of a key office.py reads
     pending: tuple[int, str, str] | None = None  # (line, first text, joined text) of a continued value
+    in_string: tuple[int, str, str, int] | None = None  # a string value spanning lines: + lines so far
     seen_content = False
 
     def finish_key() -> Iterator[Fact]:
@@ -288,6 +311,17 @@ def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact
 
     for number, raw in lines:
         text = raw.lstrip("\ufeff").rstrip()
+        if in_string is not None:
+            start, first, joined, count = in_string
+            joined = joined + "\n" + raw
+            if _string_closed(joined):
+                in_string = None
+                yield from value_fact(start, first, joined)
+            elif count >= MAX_STRING_LINES:
+                raise ParseError(f"line {start}: string value is not closed within {MAX_STRING_LINES} lines")
+            else:
+                in_string = (start, first, joined, count + 1)
+            continue
         if pending is not None:
             start, first, joined = pending
             if text.endswith("\\"):
@@ -324,10 +358,15 @@ def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact
         if stripped.endswith("\\") and not stripped.endswith('"'):
             pending = (number, text, stripped[:-1].strip())
             continue
+        if not _string_closed(stripped):
+            in_string = (number, text, stripped, 1)  # a REG_SZ holding line breaks
+            continue
         yield from value_fact(number, text, stripped)
     if pending is not None:
         start, first, joined = pending
         yield from value_fact(start, first, joined)
+    if in_string is not None:
+        raise ParseError(f"line {in_string[0]}: string value is not closed")
     yield from finish_key()
 
 

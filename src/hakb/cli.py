@@ -298,7 +298,10 @@ def kb() -> None:
 
 
 def _knowledge():
-    return load_knowledge(knowledge_packs(get_plugin_manager()))
+    from hakb.diagnosis import all_schemas
+
+    pm = get_plugin_manager()
+    return load_knowledge(knowledge_packs(pm), all_schemas(pm))
 
 
 @kb.command("list")

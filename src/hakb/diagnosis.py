@@ -93,7 +93,7 @@ def _infer_into(case: Diagnosis, pm: PluginManager, facts: list[Fact],
                 as_of: datetime | None, rule_timeout: float = DEFAULT_TIMEOUT) -> None:
     schemas = all_schemas(pm)
     case.as_of = as_of_time(facts, as_of, case.created)
-    kb = load_knowledge(knowledge_packs(pm))
+    kb = load_knowledge(knowledge_packs(pm), schemas)
     for pack, messages in kb.errors.items():
         for message in messages:
             case.errors.append({"source": f"pack {pack}", "message": f"refused: {message}"})

@@ -28,8 +28,10 @@ from pathlib import Path
 
 import yaml
 
-from hakb.engine import FORBIDDEN_FUNCTIONS
-from hakb.model import KnowledgePack
+from typing import Mapping
+
+from hakb.engine import FORBIDDEN_FUNCTIONS, Session
+from hakb.model import FactSchema, KnowledgePack
 
 SEVERITIES = ("critical", "error", "warning", "info")
 KINDS = ("fault", "expected-behaviour", "design")
@@ -155,25 +157,61 @@ _CALL = re.compile(r"\(\s*([^\s()\"&|~;<>]+)")
 _DEFRULE = re.compile(r"\(\s*defrule\s+([^\s()\";]+)", re.I)
 
 
-def vet_rules(source: str, filename: str) -> list[str]:
-    """Reasons to refuse a rule file: calls to forbidden functions, each with its line."""
-    problems = []
+def forbidden_mentions(source: str) -> dict[str, list[int]]:
+    """Forbidden function names standing after a parenthesis, with their lines.
+
+    Text alone cannot tell a call from a slot of the same name (``(build ?b)`` in a pattern),
+    so these are candidates; :func:`vet_rules` asks CLIPS which of them are calls.
+    """
+    found: dict[str, list[int]] = {}
     code = _strip_comments_and_strings(source)
     forbidden = set(FORBIDDEN_FUNCTIONS)
     for number, line in enumerate(code.splitlines(), start=1):
         for match in _CALL.finditer(line):
             name = match.group(1).lower()
             if name in forbidden:
-                problems.append(f"{filename}:{number}: calls forbidden function '{name}'")
-    return problems
+                found.setdefault(name, []).append(number)
+    return found
+
+
+def _confirmed_calls(path: Path, names: set[str], schemas: Mapping[str, FactSchema]) -> set[str]:
+    """Which of ``names`` CLIPS parses as function calls in the rule file at ``path``.
+
+    The file is loaded into a scratch environment that lacks the forbidden functions, so a call
+    to one fails to parse with "Missing function declaration for '<name>'"; a slot of that
+    name parses fine.
+    """
+    session = Session(schemas)
+    session.load_rules("vetting", path)
+    messages = " ".join(session.errors.get("vetting", []))
+    return {name for name in names if f"Missing function declaration for '{name}'" in messages}
+
+
+def vet_rules(source: str, filename: str, path: Path | None = None,
+              schemas: Mapping[str, FactSchema] | None = None) -> list[str]:
+    """Reasons to refuse a rule file: calls to forbidden functions, each with its line(s).
+
+    Without ``schemas`` every mention counts (strict); with them, CLIPS confirms which
+    mentions are calls, so a slot that happens to share a forbidden name is accepted.
+    """
+    mentions = forbidden_mentions(source)
+    if mentions and schemas is not None and path is not None:
+        confirmed = _confirmed_calls(path, set(mentions), schemas)
+        mentions = {name: lines for name, lines in mentions.items() if name in confirmed}
+    return [f"{filename}:{line}: calls forbidden function '{name}'"
+            for name, lines in sorted(mentions.items(), key=lambda item: item[1][0]) for line in lines]
 
 
 def rule_names(source: str) -> list[str]:
     return _DEFRULE.findall(_strip_comments_and_strings(source))
 
 
-def load_knowledge(packs: list[KnowledgePack]) -> KnowledgeBase:
-    """Read and check every pack. A refused pack is listed in ``errors``; the others still load."""
+def load_knowledge(packs: list[KnowledgePack],
+                   schemas: Mapping[str, FactSchema] | None = None) -> KnowledgeBase:
+    """Read and check every pack. A refused pack is listed in ``errors``; the others still load.
+
+    ``schemas`` (all fact schemas in play) lets the check tell calls from same-named slots.
+    """
     kb = KnowledgeBase(packs=list(packs))
     owners: dict[str, str] = {}  # rule name -> pack, to refuse silent redefinition across packs
     for pack in packs:
@@ -205,7 +243,7 @@ def load_knowledge(packs: list[KnowledgePack]) -> KnowledgeBase:
                 continue
             if not clp.with_suffix(".md").exists():
                 problems.append(f"{clp.name}: has no article beside it ({clp.with_suffix('.md').name})")
-            problems.extend(vet_rules(source, clp.name))
+            problems.extend(vet_rules(source, clp.name, clp, schemas))
             for name in rule_names(source):
                 owner = owners.get(name) or names.get(name)
                 if owner:

@@ -31,11 +31,13 @@ def parse_text(parser: Parser, text: str, name: str = "artifact.txt", host: str 
 
 
 def parse_file(parser: Parser, path: Path, host: str | None = None) -> list[Fact]:
-    """Like :func:`parse_text` but through the real decoder (BOMs, UTF-16, long lines)."""
-    from hakb.textio import iter_lines
+    """Like :func:`parse_text` but through the real reader: decoded lines (BOMs, UTF-16, long
+    lines), or byte chunks for a ``binary`` parser, as the core feeds them."""
+    from hakb.textio import iter_chunks, iter_lines
     artifact = Artifact(name=path.name, path=path, host=host, size=path.stat().st_size)
+    stream = iter_chunks(path) if parser.binary else iter_lines(path)
     return [dataclasses.replace(f, artifact=path.name, host=f.host or host)
-            for f in parser.parse(iter_lines(path), artifact)]
+            for f in parser.parse(stream, artifact)]
 
 
 def parse_bytes(parser: Parser, data: bytes, name: str = "artifact.txt", host: str | None = None) -> list[Fact]:

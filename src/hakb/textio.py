@@ -55,16 +55,28 @@ def detect_encoding(prefix: bytes) -> tuple[str, int]:
     return "utf-8", 0
 
 
+_NUL_RUNS = re.compile(rb"\x00+")
+
+
 def looks_binary(prefix: bytes, encoding: str) -> bool:
-    """True for data that is not text: NUL bytes outside UTF-16, or mostly control characters."""
+    """True for data that is not text: NUL bytes scattered through it (outside UTF-16), or
+    mostly control characters. A log with a few runs of NUL padding (a crash, a cut rotation)
+    is still text.
+
+    >>> looks_binary(b"vmkernel line\\n" * 100 + b"\\x00" * 4096 + b"after the crash\\n", "utf-8")
+    False
+    >>> looks_binary(bytes(range(256)) * 8, "utf-8")
+    True
+    """
     if not prefix:
         return False
     if encoding.startswith("utf-16"):
         text = prefix.decode(encoding, errors="replace")
     else:
-        if b"\x00" in prefix[:8192]:
+        head = prefix[:8192]
+        if len(_NUL_RUNS.findall(head)) > max(4, len(head) // 100):
             return True
-        text = prefix.decode(encoding, errors="replace")
+        text = head.replace(b"\x00", b"").decode(encoding, errors="replace")
     sample = text[:8192]
     control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f\x1b")
     return control > 0.1 * max(len(sample), 1)

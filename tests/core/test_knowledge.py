@@ -39,3 +39,19 @@ def test_builtin_packs_load_without_errors():
     kb = load_knowledge(knowledge_packs(get_plugin_manager()))
     assert kb.errors == {}
     assert "vmware-locked-vmdk" in kb.articles
+
+
+def test_a_slot_named_like_a_forbidden_function_is_accepted(tmp_path):
+    """`build` as a slot is not a call to build(); CLIPS tells them apart, the text scan cannot."""
+    from hakb.model import FactSchema
+    schemas = {"server": FactSchema("server", {"build": "int"})}
+    (tmp_path / "old-build.clp").write_text(
+        '(defrule old-build-r ?s <- (server (build ?b&:(integerp ?b)&:(< ?b 600)))\n'
+        '  => (assert (hakb-finding (id "old-build") (evidence ?s))))\n')
+    (tmp_path / "old-build.md").write_text("---\nid: old-build\ntitle: Old\nseverity: info\n---\n")
+    kb = load_knowledge([KnowledgePack("p", tmp_path)], schemas)
+    assert kb.errors == {} and len(kb.rule_files) == 1
+    (tmp_path / "old-build.clp").write_text(
+        '(defrule old-build-r (server (build ?b))\n  =>\n  (build "(defrule x =>)"))\n')
+    kb = load_knowledge([KnowledgePack("p", tmp_path)], schemas)
+    assert "old-build.clp:3: calls forbidden function 'build'" in kb.errors["p"]

@@ -60,6 +60,7 @@ def test_fault_examples(run_example, example):
         for text in texts:
             assert text in body, (finding_id, text, body)
         assert found[0].evidence, finding_id
+        assert not [e for e in found[0].evidence if e.artifact.endswith("README.md")], finding_id
     # Each expected finding matched exactly once, so equal counts mean nothing else was reported.
     assert len([f for f in case.findings if f.pack == "messaging"]) == len(FAULTS[example])
 

@@ -173,6 +173,18 @@ def test_nslookup_answers_per_server():
     assert facts[2].slots["aliases"] == ["mail-rpc.example.com"]
 
 
+def test_pasted_error_dialog_without_trace_prefix_is_recognised():
+    text = ("Failed to retrieve the properties of a message in folder INBOX for the following reason: "
+            " FETCH parse error.")
+    assert transporter.recognise(Head("dialog.txt", text)) == 60
+    (only,) = parse_text(transporter.PARSERS[0], text)
+    assert (only.slots["kind"], only.slots["folder"], only.slots["level"]) == ("fetch-parse-error", "INBOX", "")
+
+
+def test_notes_that_only_mention_the_errors_are_not_traces():
+    assert transporter.recognise(Head("README.md", "The trace shows `FETCH parse error` and `ReadLine returned a null response`.")) == 0
+
+
 def test_unrelated_text_is_not_claimed():
     text = "Name   : EX01\nServerRole : Mailbox\n"
     for module in (transporter, setspn, firewall, rpc_client_access, outlook_about, nslookup):

@@ -202,3 +202,15 @@ def test_rendered_values_parse_back_to_themselves(value, number, qword, items, b
     assert facts[3].slots["items"] == items
     assert facts[4].slots["value"] == value
     assert facts[5].slots["data"] == blob.hex()
+
+
+def test_string_value_holding_line_breaks():
+    text = 'REGEDIT4\n\n[HKEY_CURRENT_USER\\Software\\Example]\n"Notes"="first line\nsecond line"\n"After"=dword:00000002\n'
+    facts = [f for f in parse_text(PARSER, text) if f.type == "registry-value"]
+    assert facts[0].slots["value"] == "first line\nsecond line" and facts[0].line == 4
+    assert facts[1].slots["number"] == 2
+
+
+def test_unclosed_string_is_reported():
+    with pytest.raises(ParseError):
+        list(parse_text(PARSER, 'REGEDIT4\n\n[HKEY_CURRENT_USER\\Software\\Example]\n"Notes"="never closed\n'))
