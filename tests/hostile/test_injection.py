@@ -37,6 +37,9 @@ CORPUS = [
     "X" * (1024 * 1024),  # a 1 MB line: cut, not loaded whole
 ]
 PAYLOAD = "\n".join(CORPUS)
+#: The part that goes in the middle: without the huge lines, which would push the artifact's own
+#: first lines out of the head hakb recognises it by (recognition reads the first 64 KiB).
+MIDDLE = "\n".join(line for line in CORPUS if len(line) < 1000)
 
 
 def example_folders():
@@ -57,12 +60,13 @@ def inject(folder: Path) -> int:
         bom = b"\xff\xfe" if original.startswith(b"\xff\xfe") else b""
         content = original[len(bom):].decode(codec, errors="replace")
         newline = "\r\n" if "\r\n" in content else "\n"
-        block = PAYLOAD.replace("\n", newline).encode(codec, errors="replace").decode(codec)
+        block, middle = (text.replace("\n", newline).encode(codec, errors="replace").decode(codec)
+                         for text in (PAYLOAD, MIDDLE))
         lines = content.split(newline)
         blanks = [i for i, line in enumerate(lines) if not line.strip() and 0 < i < len(lines) - 1]
         if blanks:
             at = blanks[len(blanks) // 2] + 1
-            lines[at:at] = [block, ""]
+            lines[at:at] = [middle, ""]
         injected = newline.join(lines) + ("" if content.endswith(newline) else newline) + block + newline
         path.write_bytes(bom + injected.encode(codec, errors="replace"))
         changed += 1

@@ -1,0 +1,32 @@
+"""Facts files: what `hakb parse` prints can be diagnosed again and gives the same findings."""
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from hakb.cli import cli
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "facts" / "examples" / "locked-vmdk"
+
+
+def test_parsed_facts_diagnose_to_the_same_findings(tmp_path):
+    runner = CliRunner()
+    facts = runner.invoke(cli, ["parse", str(EXAMPLE)]).stdout
+    assert facts.count("\n") > 10
+    facts_file = tmp_path / "case-facts.jsonl"
+    facts_file.write_text(facts)
+    direct = json.loads(runner.invoke(cli, ["diagnose", "--format", "json", str(EXAMPLE)]).stdout)
+    again = json.loads(runner.invoke(cli, ["diagnose", "--format", "json", str(facts_file)]).stdout)
+    assert [(f["id"], f["key"], f["summary"]) for f in again["findings"]] == \
+           [(f["id"], f["key"], f["summary"]) for f in direct["findings"]]
+    [artifact] = again["artifacts"]
+    assert artifact["parser"] == "jsonfacts" and artifact["status"] == "parsed"
+
+
+def test_a_broken_facts_file_is_an_error_for_that_file(tmp_path):
+    bad = tmp_path / "facts.jsonl"
+    bad.write_text('{"type": "host-nic", "slots": {"mac": "00:50:56:00:00:01"}}\nnot json\n')
+    report = json.loads(CliRunner().invoke(cli, ["diagnose", "--format", "json", str(bad)]).stdout)
+    [artifact] = report["artifacts"]
+    assert artifact["status"] == "error" and "line 2" in artifact["message"]
