@@ -70,10 +70,10 @@ _BASE = [
     ("vmsupport", r"(?<![\w-])esx-(?P<vm_host>[A-Za-z0-9][A-Za-z0-9.-]*?)-(?P<vm_rest>\d{4}-\d{2}-\d{2}--\d{2}\.\d{2}-\d+)"),
     ("email", rf"(?<![\w.+-])(?P<mail_user>[A-Za-z0-9][\w.+-]{{0,63}})@(?P<mail_domain>(?:{_LABEL}\.)+[A-Za-z]{{2,24}})(?![\w-])"),
     ("dc", r"(?i)(?P<dc>\bDC=[\w-]+(?:\s*,\s*DC=[\w-]+)+)"),
-    ("domain_user", r"(?<![\w\\:/.$-])(?P<du_domain>[A-Za-z][\w.-]{0,30})\\(?P<du_user>[A-Za-z][\w.$-]{0,63})(?![\w\\$-])"),
+    ("domain_user", r"(?<![\w\\:/.$-])(?P<du_domain>[A-Za-z][\w.-]{0,30})(?P<du_sep>\\{1,2})(?P<du_user>[A-Za-z][\w.$-]{0,63})(?![\w\\$-])"),
     ("home", r"(?i)(?P<home_lead>(?:/home/|/Users/|[A-Z]:\\Users\\|\\\\Users\\\\))(?P<home_user>[\w.$-]{1,64})(?=[/\\]|$|\s)"),
     ("user_kv", r"(?i)(?P<uk_key>\b(?:user(?:[ _-]?(?:name|id|principal))?|log(?:i|o)n(?:[ _-]?name)?|account(?:[ _-]?name)?|samaccountname|upn|owner))"
-                r"(?P<uk_sep>\s*[=:]\s*[\"']?)(?P<uk_value>[A-Za-z][\w.$-]{0,63}(?:\\[\w.$-]{1,64}|@[\w.-]{1,253})?)"),
+                r"(?P<uk_sep>\s*[=:]\s*[\"']?)(?P<uk_value>[A-Za-z][\w.$-]{0,63}(?:\\{1,2}[\w.$-]{1,64}|@[\w.-]{1,253})?)"),
     ("domain_kv", r"(?i)(?P<dk_key>\b(?:account[ _-]?domain|user[ _-]?domain|netbios[ _-]?(?:domain[ _-]?)?name|domain(?:[ _-]?name)?))"
                   r"(?P<dk_sep>\s*[=:]\s*[\"']?)(?P<dk_value>[A-Za-z][\w.-]{0,253})"),
     ("host_kv", r"(?i)(?P<hk_key>\b(?:host[ _-]?name|server[ _-]?name|computer[ _-]?name|machine[ _-]?name|workstation(?:[ _-]?name)?|dns[ _-]?host[ _-]?name|fqdn))"
@@ -81,7 +81,7 @@ _BASE = [
     ("mac", rf"(?<![0-9A-Fa-f:-])(?P<mac>{_HEX2}(?P<mac_sep>[:-]){_HEX2}(?:(?P=mac_sep){_HEX2}){{4}})(?![0-9A-Fa-f:-])"),
     ("mac_dot", r"(?i)(?<![0-9a-f.])(?P<mac_dot>[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4})(?![0-9a-f.])"),
     ("ipv4", r"(?<![\d.])(?P<ipv4>(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d))(?!\.?\d)"),
-    ("ipv6", r"(?<![0-9A-Fa-f:.])(?P<ipv6>(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4})(?![0-9A-Fa-f:.])"),
+    ("ipv6", r"(?<![0-9A-Fa-f:.])(?P<ipv6>(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4})(?![0-9A-Fa-f:]|\.\d)"),
 ]
 _MAC = re.compile(dict(_BASE)["mac"])
 _FQDN = ("fqdn", rf"(?<![\w.@-])(?P<fqdn>(?:{_LABEL}\.)+(?:{_TLD}))(?![\w-]|\.[A-Za-z0-9])")
@@ -201,7 +201,7 @@ class Anonymizer:
             if domain.lower() in _REGISTRY_ROOTS or user.lower() in WELL_KNOWN_USERS \
                     or domain.lower().split(".")[-1] in ("authority", "service"):
                 return g(0)  # HKLM\Software, NT AUTHORITY\SYSTEM, CORP\Administrator
-            return f"{self._netbios(domain)}\\{self._user(user)}"
+            return f"{self._netbios(domain)}{g('du_sep')}{self._user(user)}"
         if kind == "home_m":
             return g("home_lead") + self._user(g("home_user"))
         if kind == "user_kv_m":
@@ -232,7 +232,8 @@ class Anonymizer:
     def _user_value(self, value: str) -> str:
         if "\\" in value:
             domain, user = value.split("\\", 1)
-            return f"{self._netbios(domain)}\\{self._user(user)}"
+            sep = "\\" + ("\\" if user.startswith("\\") else "")
+            return f"{self._netbios(domain)}{sep}{self._user(user.lstrip(chr(92)))}"
         if "@" in value:
             user, domain = value.split("@", 1)
             return f"{self._user(user)}@{self._domain(domain)}"

@@ -119,10 +119,10 @@ def is_archive_name(name: str) -> bool:
 
 def _archive_kind(path: Path) -> str | None:
     """'zip', 'tar' or 'gzip' (one compressed file) by content and name, else None."""
+    named = is_archive_name(path.name)
     try:
         with open(path, "rb") as fh:
             magic = fh.read(4)
-        named = is_archive_name(path.name)
         if (magic in _ZIP_MAGIC or path.name.lower().endswith(".zip")) and zipfile.is_zipfile(path):
             return "zip"
         if (named or magic[:2] == b"\x1f\x8b") and tarfile.is_tarfile(path):
@@ -131,13 +131,9 @@ def _archive_kind(path: Path) -> str | None:
             return "gzip"
     except (OSError, EOFError, zlib.error, tarfile.TarError, ValueError):
         pass  # unreadable as an archive: named like one, extraction reports why; else plain file
-    if named_like_archive(path):
+    if named:
         return "zip" if path.name.lower().endswith(".zip") else "tar"
     return None
-
-
-def named_like_archive(path: Path) -> bool:
-    return is_archive_name(path.name)
 
 
 def _safe_member(name: str) -> PurePosixPath | None:

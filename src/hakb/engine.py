@@ -9,7 +9,9 @@ Safety properties this module guarantees:
   calls one fails to load. :mod:`hakb.knowledge` also refuses such packs before they get here.
 * All CLIPS output is captured; an error printed while rules run is reported, never swallowed.
 
-Inputs and outputs are plain data (:class:`Inference`) so a run can happen in another process.
+Inputs and outputs are plain data (:class:`Inference`) so a run can happen in another process:
+:mod:`hakb.isolation` runs every diagnosis' rules in a worker with a deadline, so a pack that
+loops or crashes CLIPS fails alone.
 """
 
 from __future__ import annotations

@@ -68,9 +68,26 @@ def _start_method() -> str:
     return "spawn"
 
 
-def _worker(conn, schemas, rule_files, facts, as_of, limit) -> None:
+def _die_with_parent(parent: int) -> None:
+    """Linux: the worker is killed when hakb is (even by SIGKILL), so a looping pack cannot
+    outlive it. Elsewhere the parent's deadline and cleanup are the only guard."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _worker(conn, schemas, rule_files, facts, as_of, limit, parent=None) -> None:
     """Body of the worker process: load, enter facts, say 'ready', run, send the inference."""
+    if parent is not None:
+        _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     faulthandler.disable()  # a crash is reported by the parent, not dumped on the terminal
     try:
         session = Session(schemas)
@@ -108,7 +125,8 @@ def attempt(schemas: Mapping[str, FactSchema], rule_files: Sequence[tuple[str, P
     context = multiprocessing.get_context(_start_method())
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_worker, name="hakb-rules", daemon=True,
-                              args=(sender, dict(schemas), list(rule_files), facts, as_of, limit))
+                              args=(sender, dict(schemas), list(rule_files), facts, as_of, limit,
+                                    os.getpid()))
     process.start()
     sender.close()
     phase = "loading the rules and entering the facts"
@@ -116,7 +134,7 @@ def attempt(schemas: Mapping[str, FactSchema], rule_files: Sequence[tuple[str, P
     try:
         while True:
             if not receiver.poll(deadline):
-                return Attempt(failure=f"did not finish within {timeout:g} s while {phase} "
+                return Attempt(failure=f"rules did not finish within {timeout:g} s while {phase} "
                                        "(a rule looping?)")
             try:
                 kind, payload = receiver.recv()
@@ -200,22 +218,21 @@ def run_packs(schemas: Mapping[str, FactSchema], rule_files: Sequence[tuple[str,
                 blamed.add(source)
         else:
             # Nobody to blame by name: every pack runs alone, in its own worker.
+            alone_runs = {}
             for pack in remaining:
-                alone = attempt(schemas, _only(rule_files, {pack}), facts, as_of, timeout, limit)
+                alone = alone_runs[pack] = attempt(schemas, _only(rule_files, {pack}), facts, as_of,
+                                                   timeout, limit)
                 attempts += 1
                 if alone.inference is None:
-                    _add_errors(errors, pack, [f"rules {alone.failure}; the pack's findings are left out"])
+                    _add_errors(errors, pack, [f"{alone.failure}; the pack's findings are left out"])
                     blamed.add(pack)
                 elif alone.inference.errors:
                     for source, messages in alone.inference.errors.items():
                         _add_errors(errors, pack if source == "engine" else source, messages)
                     blamed.add(pack)
             if not blamed:
-                # The packs fail only together: keep what each finds alone, and say so.
-                solo = [attempt(schemas, _only(rule_files, {p}), facts, as_of, timeout, limit)
-                        for p in remaining]
-                attempts += len(solo)
-                result = merge([s.inference for s in solo if s.inference is not None])
+                # The packs fail only together: keep what each found alone, and say so.
+                result = merge([alone_runs[p].inference for p in remaining])
                 why = (run.failure if run.inference is None
                        else "; ".join(run.inference.errors.get("engine", [])))
                 _add_errors(result.errors, "engine", [

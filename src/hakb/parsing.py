@@ -36,6 +36,16 @@ class ArtifactResult:
                 "status": self.status, "message": self.message, "host": self.artifact.host}
 
 
+def _printable(value):
+    """Slot text without control characters or escape sequences (line breaks of a multi-line
+    value stay): a value from a certificate or a binary file must not repaint the terminal."""
+    if isinstance(value, str):
+        return "\n".join(textio.clean_line(part) for part in value.split("\n"))
+    if isinstance(value, (list, tuple)):
+        return [_printable(v) for v in value]
+    return value
+
+
 def choose_parser(head: Head, parsers: Sequence[Parser]) -> tuple[Parser | None, list[str]]:
     """The parser scoring highest on ``head`` (first by name on a tie), and recogniser failures."""
     best, best_score, problems = None, 0, []
@@ -80,9 +90,9 @@ def parse_artifact(artifact: Artifact, parsers: Sequence[Parser],
             if not isinstance(fact.slots, Mapping):
                 raise ParseError(f"line {fact.line}: slots must be a mapping")
             fact = dataclasses.replace(
-                fact, artifact=artifact.name, host=fact.host or artifact.host,
-                text=redact.redact_text(fact.text if isinstance(fact.text, str) else str(fact.text)),
-                slots=redact.redact_slots(fact.slots))
+                fact, artifact=artifact.name, host=_printable(fact.host) or artifact.host,
+                text=textio.clean_line(redact.redact_text(str(fact.text or ""))),
+                slots={k: _printable(v) for k, v in redact.redact_slots(fact.slots).items()})
             schema = schemas.get(fact.type)
             if schema is None:
                 raise ParseError(f"produced fact type {fact.type!r}, which no plugin declares")

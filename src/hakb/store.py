@@ -3,7 +3,13 @@
 Tables: ``cases`` (one row a case, with the full JSON report so ``hakb show`` prints it again),
 ``artifacts``, ``facts`` (slots as JSON, with artifact and line), ``findings`` (with evidence),
 ``unverified``, ``kb_articles`` (full-text indexed) and ``meta`` (schema version).
-A case is written in one transaction: an interrupted run leaves no half case.
+
+Several ``hakb diagnose`` processes may write one file at once: it runs in WAL mode with a busy
+timeout, and every write transaction takes the write lock up front (``BEGIN IMMEDIATE``) so
+writers queue instead of failing. A case is written in one transaction: an interrupted run leaves
+no half case. A database from an older hakb is migrated in place (:data:`MIGRATIONS`) and its
+schema version recorded; one that is locked, read-only, corrupt or newer gives a :class:`StoreError`
+saying what to do.
 """
 
 from __future__ import annotations

@@ -59,9 +59,9 @@ _NUL_RUNS = re.compile(rb"\x00+")
 
 
 def looks_binary(prefix: bytes, encoding: str) -> bool:
-    """True for data that is not text: NUL bytes scattered through it (outside UTF-16), or
-    mostly control characters. A log with a few runs of NUL padding (a crash, a cut rotation)
-    is still text.
+    """True for data that is not text: NUL bytes scattered through it (outside UTF-16), or more
+    than a few control characters and undecodable bytes. A log with a few runs of NUL padding
+    (a crash, a cut rotation) or with colour escape codes is still text.
 
     >>> looks_binary(b"vmkernel line\\n" * 100 + b"\\x00" * 4096 + b"after the crash\\n", "utf-8")
     False
@@ -70,16 +70,18 @@ def looks_binary(prefix: bytes, encoding: str) -> bool:
     """
     if not prefix:
         return False
+    nul_runs = 0
     if encoding.startswith("utf-16"):
         text = prefix.decode(encoding, errors="replace")
     else:
         head = prefix[:8192]
-        if len(_NUL_RUNS.findall(head)) > max(4, len(head) // 100):
+        nul_runs = len(_NUL_RUNS.findall(head))
+        if nul_runs > max(4, len(head) // 100):
             return True
         text = head.replace(b"\x00", b"").decode(encoding, errors="replace")
     sample = text[:8192]
-    control = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f\x1b")
-    return control > 0.1 * max(len(sample), 1)
+    odd = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\r\n\f\x1b") or ch == "\ufffd")
+    return odd + nul_runs > 0.05 * max(len(sample), 1)
 
 
 def _read_prefix(path: Path) -> bytes:
@@ -115,6 +117,8 @@ def iter_chunks(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
 #: should see (a log line must not be able to repaint the terminal the report is read on).
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
 
 def clean_line(line: str) -> str:
     """A line without control characters (tab kept) and terminal escape sequences.
@@ -122,6 +126,8 @@ def clean_line(line: str) -> str:
     >>> clean_line("\\x1b[31mred\\x1b[0m a\\x00b\\tc")
     'red ab\\tc'
     """
+    if line.isprintable() or not _CONTROL.search(line):
+        return line  # the common case, checked fast
     return _ESCAPES.sub("", line)
 
 

@@ -1,9 +1,14 @@
 """A CLIPS-injection corpus pushed through every parser leaves the diagnosis unchanged.
 
-Every example bundle in facts/examples/ (present and future) is diagnosed twice: as it is, and
-with the corpus written into each of its text artifacts (as a block after a blank line in the
-middle, and at the end). Findings (ids and keys), artifact statuses and errors must be the same;
-nothing from the corpus may become a rule, a fact or a finding of its own.
+Every example bundle in facts/examples/ (present and future) is diagnosed as it is and with the
+corpus (CLIPS constructs, quotes, parentheses, NUL, template syntax, a 1 MB line) written into
+each of its text artifacts, as a paragraph of its own:
+
+* after the artifact's content: findings (ids and keys), artifact statuses and errors must be
+  exactly those of the clean run;
+* in the middle (after a blank line half-way): a parser may take the corpus for a record, so
+  values may carry it - as data - but it never becomes a rule, a finding id, or an engine or
+  pack error.
 """
 
 import shutil
@@ -46,8 +51,10 @@ def example_folders():
     return sorted(p for p in EXAMPLES.iterdir() if p.is_dir()) if EXAMPLES.is_dir() else []
 
 
-def inject(folder: Path) -> int:
-    """Write the corpus into every text artifact under ``folder``; returns how many were changed."""
+def inject(folder: Path, where: str) -> int:
+    """Write the corpus into every text artifact under ``folder``, as a paragraph of its own
+    (blank lines around it): at the ``end``, or in the ``middle`` (after a blank line half-way).
+    Returns how many artifacts were changed."""
     changed = 0
     for path in sorted(folder.rglob("*")):
         if not path.is_file() or path.name.lower() == "readme.md":
@@ -60,15 +67,18 @@ def inject(folder: Path) -> int:
         bom = b"\xff\xfe" if original.startswith(b"\xff\xfe") else b""
         content = original[len(bom):].decode(codec, errors="replace")
         newline = "\r\n" if "\r\n" in content else "\n"
-        block, middle = (text.replace("\n", newline).encode(codec, errors="replace").decode(codec)
-                         for text in (PAYLOAD, MIDDLE))
+        block = (PAYLOAD if where == "end" else MIDDLE).replace("\n", newline)
+        block = block.encode(codec, errors="replace").decode(codec)
         lines = content.split(newline)
-        blanks = [i for i, line in enumerate(lines) if not line.strip() and 0 < i < len(lines) - 1]
-        if blanks:
+        if where == "end":
+            lines[len(lines) - (lines[-1] == ""):] = ["", block, ""]
+        else:
+            blanks = [i for i, line in enumerate(lines) if not line.strip() and 0 < i < len(lines) - 1]
+            if not blanks:
+                continue
             at = blanks[len(blanks) // 2] + 1
-            lines[at:at] = [middle, ""]
-        injected = newline.join(lines) + ("" if content.endswith(newline) else newline) + block + newline
-        path.write_bytes(bom + injected.encode(codec, errors="replace"))
+            lines[at:at] = [block, ""]
+        path.write_bytes(bom + newline.join(lines).encode(codec, errors="replace"))
         changed += 1
     return changed
 
@@ -86,19 +96,51 @@ def pm():
 
 @pytest.mark.parametrize("example", example_folders(), ids=lambda p: p.name)
 def test_injection_corpus_changes_nothing(example, tmp_path, monkeypatch, pm):
-    clean = tmp_path / "clean"
-    dirty = tmp_path / "dirty"
-    shutil.copytree(example, clean / example.name)
-    shutil.copytree(example, dirty / example.name)
-    assert inject(dirty / example.name) > 0
-    monkeypatch.chdir(clean)
-    before = diagnose([example.name], pm=pm)
-    monkeypatch.chdir(dirty)
-    after = diagnose([example.name], pm=pm)
+    """The corpus after the artifact's own content: the diagnosis must be exactly the same."""
+    before, after = run_both(example, tmp_path, monkeypatch, pm, "end")
     findings, statuses, errors = outcome(before)
     findings_after, statuses_after, errors_after = outcome(after)
-    assert not any(i == "pwned" or "pwned" in k for i, k in findings_after)
+    assert_not_pwned(after)
     assert findings_after == findings, "the corpus changed the findings"
     assert statuses_after == statuses, "the corpus changed how artifacts were read"
     assert errors_after == errors, "the corpus caused engine or pack errors"
+
+
+@pytest.mark.parametrize("example", example_folders(), ids=lambda p: p.name)
+def test_injection_corpus_inside_an_artifact_is_only_ever_data(example, tmp_path, monkeypatch, pm):
+    """The corpus in the middle may confuse a parser about its records (that is the parser's
+    business), but it never becomes a rule, a finding, or an engine or pack error."""
+    before, after = run_both(example, tmp_path, monkeypatch, pm, "middle")
+    assert_not_pwned(after)
+    assert outcome(after)[2] == outcome(before)[2], "the corpus caused engine or pack errors"
+    assert {f.id for f in after.findings} <= {f.id for f in before.findings} | set(KNOWN_IDS(pm))
+
+
+_CLEAN: dict = {}
+
+
+def run_both(example, tmp_path, monkeypatch, pm, where):
+    """(clean case, case with the corpus injected), both read from the same relative path."""
+    dirty = tmp_path / "dirty"
+    shutil.copytree(example, dirty / example.name)
+    if inject(dirty / example.name, where) == 0:
+        pytest.skip(f"no text artifact to put the corpus {'after' if where == 'end' else 'inside'}")
+    if example.name not in _CLEAN:
+        clean = tmp_path / "clean"
+        shutil.copytree(example, clean / example.name)
+        monkeypatch.chdir(clean)
+        _CLEAN[example.name] = diagnose([example.name], pm=pm)
+    monkeypatch.chdir(dirty)
+    return _CLEAN[example.name], diagnose([example.name], pm=pm)
+
+
+def assert_not_pwned(case):
+    """The corpus may end up in values (keys, summaries) - as data - but never as a finding id."""
+    assert not any(f.id == "pwned" for f in case.findings)
     assert not Path("/tmp/hakb-pwned").exists()
+
+
+def KNOWN_IDS(pm):
+    from hakb.knowledge import load_knowledge
+    from hakb.plugin_manager import knowledge_packs
+    return load_knowledge(knowledge_packs(pm)).articles

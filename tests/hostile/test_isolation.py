@@ -1,8 +1,10 @@
 """Engine isolation: a pack that loops, crashes CLIPS or exits fails alone; other packs' findings stay."""
 
 import shutil
+import textwrap
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from hostile_kit import (CRASHING_RULE, EXIT_RULE, FIRING_LOOP_RULE, LOOPING_RULE, SCHEMA, PackPlugin,
@@ -150,3 +152,89 @@ def test_inference_crosses_the_process_boundary_as_plain_data(tmp_path):
     assert values["name"] == "disk1" and values["symbol"] == "abc" and values["number"] == 1.5
     assert isinstance(values["address"], str)  # a fact address arrives as its text
     assert pickle.loads(pickle.dumps(outcome.inference)) == outcome.inference
+
+
+def test_rule_timeout_option_reports_the_failed_pack_in_json_and_text(tmp_path, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+    from hostile_kit import line_plugin_manager
+
+    import hakb.diagnosis
+    from hakb.cli import cli
+
+    monkeypatch.setenv("HAKB_LOAD_PLUGINS", "")
+    loop = make_pack(tmp_path / "loop", "loop", {"test-loop": LOOPING_RULE.replace("test-item", "test-line")})
+    pm = line_plugin_manager(tmp_path / "pack", loop)
+    monkeypatch.setattr(hakb.diagnosis, "get_plugin_manager", lambda: pm)
+    (tmp_path / "in.txt").write_text("HAKB-TEST\nstatus = degraded\n")
+    runner = CliRunner()
+    as_json = runner.invoke(cli, ["diagnose", "--no-save", "--rule-timeout", "1", "--format", "json",
+                                  str(tmp_path / "in.txt")])
+    assert as_json.exit_code == 1  # the good pack's warning finding decides the exit code
+    report = json.loads(as_json.stdout)
+    assert [f["summary"] for f in report["findings"]] == ["status is degraded"]
+    [error] = report["errors"]
+    assert error["source"] == "pack loop" and "did not finish within 1 s" in error["message"]
+    assert report["packs"] == ["test-lines"]
+    as_text = runner.invoke(cli, ["diagnose", "--no-save", "--rule-timeout", "1", str(tmp_path / "in.txt")])
+    assert "Problems:" in as_text.stdout and "- pack loop: rules did not finish within 1 s" in as_text.stdout
+    refused = runner.invoke(cli, ["diagnose", "--rule-timeout", "0", str(tmp_path / "in.txt")])
+    assert refused.exit_code == 2 and "--rule-timeout" in refused.stderr
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_the_worker_dies_with_hakb_even_on_sigkill(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    pack = make_pack(tmp_path / "loop", "loop", {"test-loop": LOOPING_RULE})
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from datetime import datetime, timezone
+        from pathlib import Path
+        from hostile_kit import SCHEMA
+        from hakb import Fact, isolation
+        print("start", flush=True)
+        isolation.run_packs({{"test-item": SCHEMA}}, [("loop", Path({str(pack.path / "test-loop.clp")!r}))],
+                            [Fact("test-item", {{"name": "a"}})], datetime.now(timezone.utc), timeout=60)
+        """)
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
+    assert parent.stdout.readline().strip() == b"start"
+    children = Path(f"/proc/{parent.pid}/task/{parent.pid}/children")
+    deadline = time.monotonic() + 20
+    while not children.read_text().split() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    [worker] = [int(pid) for pid in children.read_text().split()]
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 5
+    while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline:
+        try:
+            os.waitpid(worker, os.WNOHANG)  # not our child; only reap if it became one
+        except ChildProcessError:
+            pass
+        state = Path(f"/proc/{worker}/stat")
+        if state.exists() and state.read_text().split(") ", 1)[-1].startswith("Z"):
+            break  # a zombie: dead, waiting for init to reap it
+        time.sleep(0.05)
+    stat = Path(f"/proc/{worker}/stat")
+    assert not stat.exists() or stat.read_text().split(") ", 1)[-1].startswith("Z")
+
+
+def test_packs_that_only_fail_together_keep_what_each_finds_alone(tmp_path, monkeypatch):
+    finder = make_pack(tmp_path / "finder", "finder", {"test-good": rule_for("test-good")})
+    reactor = make_pack(tmp_path / "reactor", "reactor", {"test-react": """
+        (defrule test-react-loop
+          (hakb-finding (id "test-good"))
+          =>
+          (while TRUE do (bind ?i 1)))
+        """})
+    case = run_with([finder, reactor], monkeypatch, timeout=1.0)
+    assert [f.id for f in case.findings] == ["test-good"]
+    [message] = [e["message"] for e in case.errors if e["source"] == "engine"]
+    assert message.startswith("packs finder, reactor together: rules did not finish within 1 s")
+    assert "each ran alone" in message

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hostile_kit import LINE_PARSER, LINE_SCHEMA, line_plugin_manager
+from hostile_kit import LINE_SCHEMA, line_plugin_manager
 
 import hakb.diagnosis
 from hakb import Fact, ParseError, Parser
