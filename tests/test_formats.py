@@ -196,3 +196,13 @@ def test_module_examples_hold():
     import hakb.formats
     result = doctest.testmod(hakb.formats)
     assert result.attempted >= 10 and result.failed == 0
+
+
+def test_a_table_ends_at_a_blank_line():
+    """Text after a blank line is not taken for rows of the table above it."""
+    from hakb.formats import format_table
+    from hakb.textio import lines_of
+    text = ("Node           Node ID Status\n-------------- ------- ------\nEX01                 1 Up\n"
+            "EX02                 2 Up\n\n(exit) \") (assert (x))\nsomething else entirely\n")
+    rows = list(format_table(lines_of(text)))
+    assert [(r.get("Node"), r.get("Status")) for r in rows] == [("EX01", "Up"), ("EX02", "Up")]

@@ -106,6 +106,14 @@ def recognise(head: Head) -> int:
     return 0
 
 
+def _slots_or_error(cert: x509.Certificate, source: str) -> dict:
+    """cryptography reads extensions lazily: a damaged one only fails here, as ValueError."""
+    try:
+        return certificate_slots(cert, source)
+    except ValueError as exc:
+        raise ParseError(f"the certificate cannot be read: {exc}") from exc
+
+
 def parse(chunks: Iterable[bytes], artifact: Artifact) -> Iterator[Fact]:
     data = b""
     for chunk in chunks:
@@ -123,7 +131,7 @@ def parse(chunks: Iterable[bytes], artifact: Artifact) -> Iterator[Fact]:
             except ValueError as exc:
                 raise ParseError(f"a PEM certificate block cannot be read: {exc}") from exc
             line = text.count(b"\n", 0, block.start()) + 1
-            slots = certificate_slots(cert, "x509-pem")
+            slots = _slots_or_error(cert, "x509-pem")
             yield Fact("certificate", slots, line=line,
                        text=f"certificate {slots['subject']} (thumbprint {slots['thumbprint']})")
         return
@@ -131,7 +139,7 @@ def parse(chunks: Iterable[bytes], artifact: Artifact) -> Iterator[Fact]:
         cert = x509.load_der_x509_certificate(data)
     except ValueError as exc:
         raise ParseError(f"not a DER or PEM certificate: {exc}") from exc
-    slots = certificate_slots(cert, "x509-der")
+    slots = _slots_or_error(cert, "x509-der")
     yield Fact("certificate", slots, line=0,
                text=f"certificate {slots['subject']} (thumbprint {slots['thumbprint']})")
 

@@ -149,7 +149,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
         if table_kind:
             row = _TABLE_ROW.match(text)
             if row and not text.startswith(" "):
-                listing.kinds[table_kind] += 1
+                listing.kinds[table_kind] = listing.kinds.get(table_kind, 0) + 1
                 listing.first.setdefault("standard", (number, text))
                 listing.first.setdefault("dvs", (number, text))
                 yield Fact("vswitch", {

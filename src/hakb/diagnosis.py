@@ -89,31 +89,11 @@ class Diagnosis:
         }
 
 
-_KNOWLEDGE_CACHE: dict = {}
-
-
-def _knowledge(packs, schemas):
-    """load_knowledge, reused while no pack file and no schema has changed (articles are YAML and
-    slow to read; a test suite or a long-lived caller diagnoses many cases with the same packs)."""
-    def stamp(root: Path) -> tuple:
-        try:
-            return tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size)
-                                for p in root.rglob("*") if p.is_file()))
-        except OSError:
-            return ()
-    key = (tuple((p.name, str(p.path), stamp(Path(p.path))) for p in packs),
-           tuple(sorted((n, tuple(sorted(s.slots.items()))) for n, s in schemas.items())))
-    if key not in _KNOWLEDGE_CACHE:
-        _KNOWLEDGE_CACHE.clear()
-        _KNOWLEDGE_CACHE[key] = load_knowledge(packs, schemas)
-    return _KNOWLEDGE_CACHE[key]
-
-
 def _infer_into(case: Diagnosis, pm: PluginManager, facts: list[Fact],
                 as_of: datetime | None, rule_timeout: float = DEFAULT_TIMEOUT) -> None:
     schemas = all_schemas(pm)
     case.as_of = as_of_time(facts, as_of, case.created)
-    kb = _knowledge(knowledge_packs(pm), schemas)
+    kb = load_knowledge(knowledge_packs(pm), schemas)
     for pack, messages in kb.errors.items():
         for message in messages:
             case.errors.append({"source": f"pack {pack}", "message": f"refused: {message}"})

@@ -331,10 +331,12 @@ class _TableState:
         self.current: Row | None = None
         self.warnings: list[Line] = []
         self.last_cells: list[str] = []
+        self.rows = 0  # rows read since the current header
 
     def start(self, rule: str, header: str, above: str | None) -> Iterator[Row]:
         yield from self.finish()
         self.spans = _spans(rule)
+        self.rows = 0
         starts = [0] + [s for s, _ in self.spans[1:]]
         names = _cut(header, starts)
         if above is not None:
@@ -352,6 +354,11 @@ class _TableState:
 
     def _line(self, number: int, text: str) -> Iterator[Row]:
         if not text.strip():
+            if self.spans is not None and self.rows:
+                # A table ends at a blank line; what follows is a new table (with its own
+                # header and rule) or not table output at all.
+                yield from self.finish()
+                self.spans = None
             return
         if is_warning(text):
             self.warnings.append((number, text))
@@ -382,6 +389,7 @@ class _TableState:
             row._set(name, cell, number, text)
         row.first_line = number
         self.current = row
+        self.rows += 1
         self.last_cells = cells
 
 

@@ -18,6 +18,7 @@ import json
 import os
 import sqlite3
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -122,14 +123,22 @@ class Store:
         row = next(self.db.query("select value from meta where key = 'schema_version'"), None)
         return int(row["value"]) if row else None
 
-    def _prepare(self) -> None:
-        if self.db.journal_mode != "wal":
+    def _enable_wal(self) -> None:
+        """Switch to WAL, retrying while other processes hold the database: the switch needs an
+        exclusive lock, and SQLite may answer BUSY at once instead of waiting for it."""
+        deadline = time.monotonic() + self.timeout_ms / 1000
+        while self.db.journal_mode != "wal":
             try:
                 self.db.enable_wal()
             except sqlite3.OperationalError as exc:
-                if "locked" in str(exc) or "busy" in str(exc):
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    return  # a read-only medium keeps its journal mode; writes will say so
+                if time.monotonic() > deadline:
                     raise
-                # a read-only medium keeps its journal mode; writes will say so
+                time.sleep(0.05)
+
+    def _prepare(self) -> None:
+        self._enable_wal()
         version = self._version()
         if version == SCHEMA_VERSION:
             return

@@ -79,3 +79,33 @@ def test_text_report_lists_parser_errors(run, tmp_path):
     assert "Problems:" in result.stdout
     assert f"- {tmp_path / 'a.txt'}: parser failed: KeyError" in result.stdout
 
+
+
+def test_damaged_certificate_extension_is_a_parse_error(tmp_path):
+    """Found by fuzzing: a certificate whose SAN extension is damaged raised ValueError."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    from hakb import ParseError
+    from hakb.plugin_manager import get_plugin_manager, parsers
+    from hakb.testing import parse_bytes
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mail.example.com")])
+    now = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(1).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("mail.example.com")]), False)
+            .sign(key, hashes.SHA256()))
+    der = bytearray(cert.public_bytes(serialization.Encoding.DER))
+    where = bytes(der).find(b"mail.example.com", len(der) // 2)
+    der[where - 2] = 0x30  # the SAN's GeneralName tag turns into a SEQUENCE: unreadable
+    parser = next(p for p in parsers(get_plugin_manager()) if p.name == "x509-certificate")
+    try:
+        parse_bytes(parser, bytes(der), name="damaged.cer")
+    except ParseError:
+        pass  # declared error: fine; any other exception fails the test

@@ -245,3 +245,15 @@ def test_other_esxcli_vswitch_commands_are_not_switch_lists():
             "VM Network  vSwitch0                     1        0\n")
     assert vswitch.PARSERS[0].recognise(Head("pg.txt", text)) == 0
     assert parse_text(vswitch.PARSERS[0], text) == []
+
+
+def test_vswitch_table_after_an_unrecognised_prompt_does_not_raise():
+    """Found by fuzzing: a damaged prompt line left a listing without the row's kind (KeyError)."""
+    from hakb.plugin_manager import get_plugin_manager, parsers
+    from hakb.testing import parse_text
+    parser = next(p for p in parsers(get_plugin_manager()) if p.name == "nsx-vswitch-list")
+    text = ("~\x01# esxcli network vswitch dvs vmware list\n"
+            "Switch Name      Num Ports   Used Ports  Configured Ports  MTU     Uplinks\n"
+            "vSwitch0         1536        4           128               1500    vmnic0\n")
+    facts = parse_text(parser, text, name="vswitch.txt")
+    assert [(f.slots["name"], f.slots["kind"]) for f in facts if f.type == "vswitch"] == [("vSwitch0", "standard")]
