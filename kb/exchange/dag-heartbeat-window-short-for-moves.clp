@@ -31,8 +31,9 @@
   ?b <- (cluster-setting (name "SameSubnetThreshold") (value ?t&:(integerp ?t)) (cluster ?c) (artifact ?art))
   (test (<= (* ?d ?t) 5000))
   =>
-  (bind ?w (assert (hakb-finding (id "dag-heartbeat-window-short-for-moves") (key (dghs-key ?c))
+  (assert (hakb-finding (id "dag-heartbeat-window-short-for-moves") (key (dghs-key ?c))
             (evidence ?p ?g ?a ?b)
             (vars cluster (if (neq ?c "") then ?c else ?dag) dag ?dag server (upcase (dghs-host ?node)) resource ?res
-                  delay ?d threshold ?t window_ms (* ?d ?t) suggested (max 1 (div 10000 ?d))))))
-  (assert (hakb-finding (id "cluster-node-evicted") (key ?node) (related ?w))))
+                  delay ?d threshold ?t window_ms (* ?d ?t) suggested (max 1 (div 10000 ?d)))))
+  (assert (hakb-relate (id "cluster-node-evicted") (key ?node)
+                       (other-id "dag-heartbeat-window-short-for-moves") (other-key (dghs-key ?c)))))

@@ -49,9 +49,9 @@
                   window_ms (* ?d ?t)))))
 
 (defrule dag-heartbeat-window-too-long-story
-  ?w <- (hakb-finding (id "dag-heartbeat-window-too-long") (key ?k))
-  ?e <- (hakb-finding (id "cluster-node-evicted") (key ?node))
-  (not (hakb-finding (id "cluster-node-evicted") (key ?node) (related $? ?w $?)))
+  "A node removed from the cluster and a heartbeat window too long are one story."
+  (hakb-finding (id "cluster-node-evicted") (key ?node))
+  (hakb-finding (id "dag-heartbeat-window-too-long") (key ?k))
   =>
-  (assert (hakb-finding (id "cluster-node-evicted") (key ?node) (related ?w))))
+  (assert (hakb-relate (id "cluster-node-evicted") (key ?node) (other-id "dag-heartbeat-window-too-long") (other-key ?k))))
 

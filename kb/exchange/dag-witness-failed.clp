@@ -34,16 +34,14 @@
 
 (defrule dag-witness-failed-story
   "A witness on a member fails with that member: one story."
-  ?a <- (hakb-finding (id "dag-witness-failed") (key ?dag))
-  ?b <- (hakb-finding (id "dag-witness-on-member") (key ?dag))
-  (not (hakb-finding (id "dag-witness-failed") (key ?dag) (related $? ?b $?)))
+  (hakb-finding (id "dag-witness-failed") (key ?dag))
+  (hakb-finding (id "dag-witness-on-member") (key ?dag))
   =>
-  (assert (hakb-finding (id "dag-witness-failed") (key ?dag) (related ?b))))
+  (assert (hakb-relate (id "dag-witness-failed") (key ?dag) (other-id "dag-witness-on-member") (other-key ?dag))))
 
 (defrule dag-witness-failed-check-story
   "The failed FileShareQuorum check is the same witness problem."
-  ?a <- (hakb-finding (id "dag-witness-failed") (key ?dag))
-  ?b <- (hakb-finding (id "dag-replication-check-failed") (key ?k&:(str-index "/FileShareQuorum" ?k)))
-  (not (hakb-finding (id "dag-witness-failed") (key ?dag) (related $? ?b $?)))
+  (hakb-finding (id "dag-witness-failed") (key ?dag))
+  (hakb-finding (id "dag-replication-check-failed") (key ?k&:(str-index "/FileShareQuorum" ?k)))
   =>
-  (assert (hakb-finding (id "dag-witness-failed") (key ?dag) (related ?b))))
+  (assert (hakb-relate (id "dag-witness-failed") (key ?dag) (other-id "dag-replication-check-failed") (other-key ?k))))

@@ -44,8 +44,7 @@
 
 (defrule exchange2007-ccr-migration-story
   "The single-node finding and the migration finding are one story."
-  ?a <- (hakb-finding (id "exchange2007-ccr-migration-without-redundancy") (key ?cms))
-  ?b <- (hakb-finding (id "exchange2007-single-node-cluster") (key ?cms))
-  (not (hakb-finding (id "exchange2007-single-node-cluster") (key ?cms) (related $? ?a $?)))
+  (hakb-finding (id "exchange2007-single-node-cluster") (key ?cms))
+  (hakb-finding (id "exchange2007-ccr-migration-without-redundancy") (key ?cms))
   =>
-  (assert (hakb-finding (id "exchange2007-single-node-cluster") (key ?cms) (related ?a))))
+  (assert (hakb-relate (id "exchange2007-single-node-cluster") (key ?cms) (other-id "exchange2007-ccr-migration-without-redundancy") (other-key ?cms))))

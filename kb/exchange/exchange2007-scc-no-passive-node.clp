@@ -31,8 +31,8 @@
               (vars cms ?cms servers (sccp-join ?names) count ?count nodes (sccp-join ?first ?rest) node_count ?n)))))
 
 (defrule exchange2007-scc-no-passive-node-story
-  ?a <- (hakb-finding (id "exchange2007-scc-no-passive-node") (key ?cms))
-  ?b <- (hakb-finding (id "exchange2007-single-node-cluster") (key ?cms))
-  (not (hakb-finding (id "exchange2007-scc-no-passive-node") (key ?cms) (related $? ?b $?)))
+  "No passive node and a single node are one story."
+  (hakb-finding (id "exchange2007-scc-no-passive-node") (key ?cms))
+  (hakb-finding (id "exchange2007-single-node-cluster") (key ?cms))
   =>
-  (assert (hakb-finding (id "exchange2007-scc-no-passive-node") (key ?cms) (related ?b))))
+  (assert (hakb-relate (id "exchange2007-scc-no-passive-node") (key ?cms) (other-id "exchange2007-single-node-cluster") (other-key ?cms))))

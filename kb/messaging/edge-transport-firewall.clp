@@ -228,7 +228,8 @@
 
 (defrule edge-sync-related-firewall
   "EdgeSync lagging and LDAPS 50636 not open to the Edge: one story."
-  ?a <- (hakb-finding (id "edge-sync-stale") (key ?e))
-  ?b <- (hakb-finding (id "edge-transport-firewall") (key ?k&:(eq ?k (str-cat ?e " in TCP 50636"))))
+  (hakb-finding (id "edge-sync-stale") (key ?e))
+  (hakb-finding (id "edge-transport-firewall") (key ?k&:(eq ?k (str-cat ?e " in TCP 50636"))))
   =>
-  (assert (hakb-finding (id "edge-sync-stale") (key ?e) (related ?b) (vars ldaps_blocked "yes"))))
+  (assert (hakb-relate (id "edge-sync-stale") (key ?e) (other-id "edge-transport-firewall") (other-key ?k))
+          (hakb-finding (id "edge-sync-stale") (key ?e) (vars ldaps_blocked "yes"))))

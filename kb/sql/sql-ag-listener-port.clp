@@ -7,8 +7,8 @@
   (assert (hakb-finding (id "sql-ag-listener-port") (key ?n) (evidence ?l ?e) (vars listener ?n port ?p))))
 
 (defrule sql-ag-listener-port-story
-  ?a <- (hakb-finding (id "sql-ag-listener-port") (key ?n))
-  ?b <- (hakb-finding (id "sql-ag-listener-ilb") (key ?o))
-  (not (hakb-finding (id "sql-ag-listener-port") (key ?n) (related $? ?b $?)))
+  "The listener port and the load balancer settings are one story."
+  (hakb-finding (id "sql-ag-listener-port") (key ?n))
+  (hakb-finding (id "sql-ag-listener-ilb") (key ?o))
   =>
-  (assert (hakb-finding (id "sql-ag-listener-port") (key ?n) (related ?b))))
+  (assert (hakb-relate (id "sql-ag-listener-port") (key ?n) (other-id "sql-ag-listener-ilb") (other-key ?o))))

@@ -103,21 +103,20 @@
 
 ;; One story: the snapshot-chain finding of a VM whose deltas sit on this datastore ...
 (defrule vmware-datastore-full-related-chain
-  (hakb-finding (id "vmware-datastore-full") (key ?ds))
   (vmware-datastore-alias ?where ?ds)
+  (exists (hakb-finding (id "vmware-datastore-full") (key ?ds)))
   (vm-disk-chain (datastore ?where) (vm ?vm))
-  ?chain <- (hakb-finding (id "vmware-snapshot-chain") (key ?vm))
+  (exists (hakb-finding (id "vmware-snapshot-chain") (key ?vm)))
   =>
-  (assert (hakb-finding (id "vmware-datastore-full") (key ?ds) (related ?chain))))
-
-;; ... and the locked-disk finding of a disk of a VM on this datastore (consolidation needs it
-;; unlocked). The disk is known from the folder listing or from a log line naming it.
+  (assert (hakb-relate (id "vmware-datastore-full") (key ?ds)
+                       (other-id "vmware-snapshot-chain") (other-key ?vm))))
 (defrule vmware-datastore-full-related-lock
-  (hakb-finding (id "vmware-datastore-full") (key ?ds))
   (vmware-datastore-alias ?where ?ds)
+  (exists (hakb-finding (id "vmware-datastore-full") (key ?ds)))
   (or (vm-file (datastore ?where) (vm ?vm) (disk ?disk&~""))
       (vm-log-event (datastore ?where) (vm ?vm) (disk ?disk&~"")))
-  ?lock <- (hakb-finding (id "vmware-locked-vmdk") (key ?disk))
+  (exists (hakb-finding (id "vmware-locked-vmdk") (key ?disk)))
   =>
-  (assert (hakb-finding (id "vmware-datastore-full") (key ?ds) (related ?lock)
-                        (vars locked_disk ?disk locked_vm ?vm))))
+  (assert (hakb-relate (id "vmware-datastore-full") (key ?ds)
+                       (other-id "vmware-locked-vmdk") (other-key ?disk))
+          (hakb-finding (id "vmware-datastore-full") (key ?ds) (vars locked_disk ?disk locked_vm ?vm))))

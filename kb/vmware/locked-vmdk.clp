@@ -52,8 +52,8 @@
 
 (defrule vmware-locked-vmdk-task-evidence
   "A failed or pending consolidation of the same VM belongs to the same finding."
-  (hakb-finding (id "vmware-locked-vmdk") (key ?d))
-  (vm-log-event (kind "lock-failed"|"lock-busy"|"disk-open-failed") (disk ?d) (vm ?vm&~""))
+  (vm-log-event (kind "lock-failed"|"lock-busy"|"disk-open-failed") (disk ?d&~"") (vm ?vm&~""))
+  (exists (hakb-finding (id "vmware-locked-vmdk") (key ?d)))
   ?t <- (vm-log-event (kind "consolidation-failed"|"consolidation-needed") (disk "") (vm ?vm))
   =>
   (assert (hakb-finding (id "vmware-locked-vmdk") (key ?d) (evidence ?t) (vars task "consolidation"))))

@@ -59,15 +59,14 @@
 
 ;; One story with the locked-disk finding of a disk of this VM: consolidation needs the lock gone.
 (defrule vmware-snapshot-chain-related-lock
-  (hakb-finding (id "vmware-snapshot-chain") (key ?vm))
   (or (vm-file (vm ?vm) (disk ?disk&~""))
       (vm-log-event (vm ?vm) (disk ?disk&~"")))
-  ?lock <- (hakb-finding (id "vmware-locked-vmdk") (key ?disk))
+  (exists (hakb-finding (id "vmware-snapshot-chain") (key ?vm)))
+  (exists (hakb-finding (id "vmware-locked-vmdk") (key ?disk)))
   =>
-  (assert (hakb-finding (id "vmware-snapshot-chain") (key ?vm) (related ?lock)
-                        (vars locked_disk ?disk))))
-
-;; A heavy chain on a datastore whose free space nobody collected: the space is the next risk.
+  (assert (hakb-relate (id "vmware-snapshot-chain") (key ?vm)
+                       (other-id "vmware-locked-vmdk") (other-key ?disk))
+          (hakb-finding (id "vmware-snapshot-chain") (key ?vm) (vars locked_disk ?disk))))
 (defrule vmware-snapshot-chain-free-space-unknown
   (declare (salience -10))
   (hakb-finding (id "vmware-snapshot-chain") (key ?vm))

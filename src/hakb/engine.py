@@ -50,8 +50,14 @@ CORE_CONSTRUCTS = (
         (slot severity (type STRING) (default ""))
         (slot confidence (type FLOAT INTEGER) (default -1))
         (multislot evidence (type FACT-ADDRESS))
-        (multislot vars)
-        (multislot related (type FACT-ADDRESS)))""",
+        (multislot vars))""",
+    """(deftemplate hakb-relate
+        "Two findings that tell one story, named by id and key. Relating by name, not by
+         matching and re-asserting findings, keeps linking rules from triggering each other."
+        (slot id (type STRING))
+        (slot key (type STRING) (default ""))
+        (slot other-id (type STRING))
+        (slot other-key (type STRING) (default "")))""",
     """(deftemplate hakb-unverified
         "A check a rule could not decide because a fact is missing, and what to collect."
         (slot rule (type STRING) (default ""))
@@ -92,7 +98,6 @@ class RawFinding:
     confidence: float | None
     evidence: list[int]
     vars: list[tuple[str, Any]]
-    related: list[int]  # indexes of other RawFindings
 
 
 @dataclass
@@ -110,6 +115,8 @@ class Inference:
 
     findings: list[RawFinding] = field(default_factory=list)
     unverified: list[RawUnverified] = field(default_factory=list)
+    #: (id, key, other id, other key): findings that belong to one story
+    relations: list[tuple[str, str, str, str]] = field(default_factory=list)
     errors: dict[str, list[str]] = field(default_factory=dict)
     fired: int = 0
 
@@ -292,13 +299,14 @@ class Session:
         return "engine"
 
     def _collect(self, result: Inference) -> None:
-        finding_index: dict[int, int] = {}
         findings = []
         for fact in self.env.facts():
             name = fact.template.name
             if name == "hakb-finding":
-                finding_index[fact.index] = len(findings)
                 findings.append(fact)
+            elif name == "hakb-relate":
+                result.relations.append((_plain(fact["id"]), _plain(fact["key"]),
+                                         _plain(fact["other-id"]), _plain(fact["other-key"])))
             elif name == "hakb-unverified":
                 result.unverified.append(RawUnverified(
                     rule=_plain(fact["rule"]), check=_plain(fact["check"]),
@@ -317,7 +325,6 @@ class Session:
                 confidence=None if confidence < 0 else confidence,
                 evidence=_evidence_fids(fact["evidence"]),
                 vars=[(str(values[i]), values[i + 1]) for i in range(0, len(values), 2)],
-                related=[finding_index[r.index] for r in fact["related"] if r.index in finding_index],
             ))
 
 

@@ -2,8 +2,8 @@
 
 Several firings of one rule (or of rules of one fault) that share an id and key are one finding:
 their evidence and values are merged. The article supplies title, severity, kind and the
-templates that turn the values into a summary and fix steps. Findings that point at each other
-(``related``) form a story, which the report presents together.
+templates that turn the values into a summary and fix steps. Findings a rule relates
+(``hakb-relate``, by id and key) form a story, which the report presents together.
 
 Template values: ``{{ name }}`` is the value a rule gave, or all its distinct values joined by
 ", " when it gave several; ``each.name`` is always the list (``{% for h in each.host %}``).
@@ -141,7 +141,6 @@ def build_findings(inference: Inference, facts: Sequence[Fact],
     for raw in inference.findings:
         groups.setdefault((raw.id, raw.key), []).append(raw)
     keys = list(groups)
-    position = {raw.index: keys.index((raw.id, raw.key)) for raw in inference.findings}
 
     findings: list[Finding] = []
     for (rule_id, key), raws in groups.items():
@@ -180,8 +179,9 @@ def build_findings(inference: Inference, facts: Sequence[Fact],
             values={name: list(vals) for name, vals in values.items()},
         ))
 
-    edges = [(position[raw.index], position[other]) for raw in inference.findings
-             for other in raw.related if other in position]
+    slot = {key: number for number, key in enumerate(keys)}
+    edges = [(slot[(a, b)], slot[(c, d)]) for a, b, c, d in inference.relations
+             if (a, b) in slot and (c, d) in slot]  # a relation to a finding that is not there: none
     roots = _stories(len(findings), edges)
     for a, b in edges:
         if a != b:

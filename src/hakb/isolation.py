@@ -175,6 +175,7 @@ def merge(inferences: Sequence[Inference]) -> Inference:
                 confidence=raw.confidence, evidence=list(raw.evidence), vars=list(raw.vars),
                 related=[r + offset for r in raw.related]))
         merged.unverified.extend(RawUnverified(**vars(u)) for u in inference.unverified)
+        merged.relations.extend(r for r in inference.relations if r not in merged.relations)
         for source, messages in inference.errors.items():
             merged.errors.setdefault(source, []).extend(m for m in messages
                                                          if m not in merged.errors.get(source, []))

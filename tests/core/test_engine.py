@@ -149,12 +149,15 @@ def test_findings_that_reference_each_other_form_one_story(tmp_path, monkeypatch
     pack = make_pack(tmp_path / "p", "p", {
         "test-good": GOOD_RULE,
         "test-cause": """
-            (defrule test-cause-link
+            (defrule test-cause-found
               ?i <- (test-item (name ?n) (size 99))
-              ?other <- (hakb-finding (id "test-good") (key ?n))
               =>
-              (assert (hakb-finding (id "test-cause") (key ?n) (evidence ?i) (vars name ?n)
-                                    (related ?other))))
+              (assert (hakb-finding (id "test-cause") (key ?n) (evidence ?i) (vars name ?n))))
+            (defrule test-cause-link
+              (test-item (name ?n) (size 99))
+              =>
+              (assert (hakb-relate (id "test-cause") (key ?n) (other-id "test-good") (other-key ?n))
+                      (hakb-relate (id "test-cause") (key ?n) (other-id "test-good") (other-key "absent"))))
             """,
     })
     case = run_with([pack], [Fact("test-item", {"name": "a", "size": 99}),
@@ -162,7 +165,26 @@ def test_findings_that_reference_each_other_form_one_story(tmp_path, monkeypatch
     by_key = {(f.id, f.key): f for f in case.findings}
     cause, effect = by_key[("test-cause", "a")], by_key[("test-good", "a")]
     assert cause.story == effect.story != by_key[("test-good", "b")].story
-    assert ("test-good", "a") in cause.related and ("test-cause", "a") in effect.related
+    assert cause.related == [("test-good", "a")] and effect.related == [("test-cause", "a")]
+
+
+def test_linking_findings_cannot_cascade(tmp_path, monkeypatch):
+    """Many findings of one key, linked pairwise: relations are facts of their own, so linking
+    rules never re-trigger on what they assert, and the run ends far below the firing cap."""
+    pack = make_pack(tmp_path / "p", "p", {
+        "test-good": GOOD_RULE,
+        "test-link": """
+            (defrule test-link-any
+              (hakb-finding (id "test-good") (key ?n))
+              (hakb-finding (id "test-good") (key ?m&~?n))
+              =>
+              (assert (hakb-relate (id "test-good") (key ?n) (other-id "test-good") (other-key ?m))))
+            """,
+    })
+    items = [Fact("test-item", {"name": f"disk{i}", "size": 20 + i}, line=i) for i in range(40)]
+    case = run_with([pack], items, monkeypatch)
+    assert case.errors == []
+    assert len({f.story for f in case.findings}) == 1 and len(case.findings) == 40
 
 
 def test_firings_with_one_id_and_key_merge(tmp_path, monkeypatch):
