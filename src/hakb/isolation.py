@@ -172,8 +172,7 @@ def merge(inferences: Sequence[Inference]) -> Inference:
         for raw in inference.findings:
             merged.findings.append(RawFinding(
                 index=raw.index + offset, id=raw.id, key=raw.key, severity=raw.severity,
-                confidence=raw.confidence, evidence=list(raw.evidence), vars=list(raw.vars),
-                related=[r + offset for r in raw.related]))
+                confidence=raw.confidence, evidence=list(raw.evidence), vars=list(raw.vars)))
         merged.unverified.extend(RawUnverified(**vars(u)) for u in inference.unverified)
         merged.relations.extend(r for r in inference.relations if r not in merged.relations)
         for source, messages in inference.errors.items():
