@@ -1,8 +1,12 @@
 """Shared test setup: every test gets its own case database, never the user's."""
 
+import sys
 from pathlib import Path
 
 import pytest
+
+# Shared test kits (packkit.py) import by name under --import-mode=importlib.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "facts" / "examples"

@@ -147,7 +147,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
             run.too_long += 1
             run.too_long_line = run.too_long_line or (number, text)
             run.seen_output = True
-        elif (reply := _REPLY.match(text)):
+        elif _REPLY.match(text):
             run.reply_line = run.reply_line or (number, text)
             run.seen_output = True
         elif (stats := _STATS.match(text)):
@@ -155,7 +155,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
             run.loss = float(stats.group("loss"))
             run.stats_line = (number, text)
             run.seen_output = True
-        elif (error := _OTHER_ERROR.search(text)):
+        elif _OTHER_ERROR.search(text):
             run.error = run.error or text.strip()
             run.error_line = run.error_line or (number, text)
             run.seen_output = True

@@ -1,54 +1,13 @@
 """The engine's safety and bookkeeping: injection-proof facts, refused functions, reported errors."""
 
-import textwrap
-from pathlib import Path
-
-import clips
 import pytest
 
-from hakb import Fact, FactSchema, KnowledgePack, hookimpl
+from hakb import Fact
 from hakb.diagnosis import diagnose_facts
-from hakb.engine import Session, infer
+from hakb.engine import Session
 from hakb.plugin_manager import get_plugin_manager
-from hakb.testing import fact, only_finding, run_facts
-
-ARTICLE = textwrap.dedent("""\
-    ---
-    id: {id}
-    title: Test fault {id}
-    severity: warning
-    summary: "{{{{ name }}}} is broken"
-    ---
-    ## Fix
-    1. Repair {{{{ name }}}}.
-    """)
-
-SCHEMA = FactSchema("test-item", {"name": "str", "size": "int"})
-
-
-def make_pack(folder: Path, name: str, rules: dict[str, str]) -> KnowledgePack:
-    """A throwaway knowledge pack written by the test: {fault id: CLIPS source}."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for fault, source in rules.items():
-        (folder / f"{fault}.clp").write_text(textwrap.dedent(source))
-        (folder / f"{fault}.md").write_text(ARTICLE.format(id=fault))
-    return KnowledgePack(name, folder)
-
-
-class PackPlugin:
-    """A test plugin offering the test-item schema and the given packs."""
-
-    def __init__(self, *packs):
-        self.packs = packs
-
-    @hookimpl
-    def hakb_fact_schemas(self):
-        return [SCHEMA]
-
-    @hookimpl
-    def hakb_knowledge_packs(self):
-        return list(self.packs)
-
+from hakb.testing import only_finding
+from packkit import SCHEMA, PackPlugin, make_pack
 
 def run_with(packs, facts, monkeypatch):
     monkeypatch.setenv("HAKB_LOAD_PLUGINS", "")  # only the test plugin

@@ -193,7 +193,7 @@ def test_the_worker_dies_with_hakb_even_on_sigkill(tmp_path):
     pack = make_pack(tmp_path / "loop", "loop", {"test-loop": LOOPING_RULE})
     script = textwrap.dedent(f"""
         import sys
-        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parent.parent)!r}]
         from datetime import datetime, timezone
         from pathlib import Path
         from hostile_kit import SCHEMA
