@@ -13,10 +13,11 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from hakb.diagnosis import _knowledge, all_schemas, diagnose
+from hakb.diagnosis import diagnose
 from hakb.engine import infer
 from hakb.isolation import _start_method, run_packs
-from hakb.plugin_manager import get_plugin_manager, knowledge_packs
+from hakb.knowledge import load_knowledge
+from hakb.plugin_manager import fact_schemas, get_plugin_manager, knowledge_packs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,8 +35,8 @@ def main() -> None:
     folders = [Path(a) for a in sys.argv[1:]] or sorted(p for p in (ROOT / "facts" / "examples").iterdir()
                                                           if p.is_dir())
     pm = get_plugin_manager()
-    schemas = all_schemas(pm)
-    kb = _knowledge(knowledge_packs(pm), schemas)
+    schemas = fact_schemas(pm)
+    kb = load_knowledge(knowledge_packs(pm), schemas)
     now = datetime.now(timezone.utc)
     print(f"start method: {_start_method()}; {len(kb.rule_files)} rule files")
     print(f"{'example':40} {'facts':>6} {'in-process ms':>14} {'worker ms':>10} {'overhead ms':>12}")

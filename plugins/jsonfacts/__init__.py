@@ -9,13 +9,20 @@ This lets a collector script hand hakb structured facts directly, and lets a cas
 diagnosed again (with newer knowledge) without the original bundle. The fact keeps its original
 host, and its evidence text is the original line; the evidence location is the line of the
 facts file, whose record names the original file and line.
+
+Lines that are not fact records (a pasted prompt, pager noise) are skipped, as every parser
+skips noise. Unlike other parsers, the input names its own fact types, so this one asks for the
+schemas in play (the ``schemas`` argument of ``hakb_parsers``) and refuses a record that does
+not fit them: a facts file that says something hakb cannot take is an error, not half a case.
 """
 
 from __future__ import annotations
 
 import json
+from functools import partial
 
 from hakb import Fact, ParseError, Parser, hookimpl
+from hakb.engine import slot_values
 
 
 def _record(text: str) -> dict | None:
@@ -33,19 +40,28 @@ def recognise(head) -> int:
     return 100 if first.lstrip().startswith("{") and _record(first) else 0
 
 
-def parse(lines, artifact):
+def parse(schemas, lines, artifact):
     for number, text in lines:
         if not text.strip():
             continue
         record = _record(text)
         if record is None:
-            raise ParseError(f"line {number} is not a fact record (JSON with \"type\" and \"slots\")")
+            continue  # noise around the records
+        schema = schemas.get(record["type"])
+        if schema is None:
+            raise ParseError(f"line {number}: fact type {record['type']!r} is not declared by any "
+                             "loaded plugin (`hakb schemas` lists them)")
         host = record.get("host")
-        yield Fact(record["type"], record["slots"], line=number,
-                   text=str(record.get("text") or text), host=host if isinstance(host, str) else None)
+        fact = Fact(record["type"], record["slots"], line=number,
+                    text=str(record.get("text") or text), host=host if isinstance(host, str) else None)
+        try:
+            slot_values(schema, fact, 0)
+        except (ValueError, TypeError) as exc:
+            raise ParseError(f"line {number}: {exc}") from exc
+        yield fact
 
 
 @hookimpl
-def hakb_parsers():
-    return [Parser("jsonfacts", recognise=recognise, parse=parse,
+def hakb_parsers(schemas):
+    return [Parser("jsonfacts", recognise=recognise, parse=partial(parse, schemas),
                    description="facts as JSON lines (hakb parse / hakb show --facts output)")]

@@ -20,7 +20,7 @@ from hakb.bundle import InputError, Limits
 from hakb.engine import EngineError
 from hakb.isolation import DEFAULT_TIMEOUT as DEFAULT_RULE_TIMEOUT
 from hakb.knowledge import SEVERITIES, KnowledgeError, load_knowledge
-from hakb.plugin_manager import PluginError, describe, get_plugin_manager, knowledge_packs
+from hakb.plugin_manager import PluginError, describe, fact_schemas, get_plugin_manager, knowledge_packs
 from hakb.report import FORMATS, as_text
 from hakb.store import Store, StoreError, default_path
 
@@ -211,9 +211,7 @@ def plugins(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def schemas(names, as_json: bool) -> None:
     """List fact types and their slots (what rules can match), e.g. `hakb schemas host-nic`."""
-    from hakb.diagnosis import all_schemas
-
-    found = all_schemas(get_plugin_manager())
+    found = fact_schemas(get_plugin_manager())
     chosen = [found[n] for n in sorted(found) if not names or n in names]
     unknown = sorted(set(names) - set(found))
     if unknown:
@@ -298,10 +296,8 @@ def kb() -> None:
 
 
 def _knowledge():
-    from hakb.diagnosis import all_schemas
-
     pm = get_plugin_manager()
-    return load_knowledge(knowledge_packs(pm), all_schemas(pm))
+    return load_knowledge(knowledge_packs(pm), fact_schemas(pm))
 
 
 @kb.command("list")
@@ -356,12 +352,12 @@ def parse(paths, host) -> None:
     import tempfile
 
     from hakb.bundle import collect
-    from hakb.diagnosis import all_schemas
     from hakb.parsing import parse_artifact
     from hakb.plugin_manager import parsers
 
     pm = get_plugin_manager()
-    available, schemas = parsers(pm), all_schemas(pm)
+    schemas = fact_schemas(pm)
+    available = parsers(pm, schemas)
     with tempfile.TemporaryDirectory(prefix="hakb-") as workdir:
         inventory = collect(list(paths), Path(workdir), host=host)
         for artifact in inventory.artifacts:

@@ -18,23 +18,11 @@ from hakb.bundle import Limits, collect, display_name
 from hakb.isolation import DEFAULT_TIMEOUT, run_packs
 from hakb.findings import Finding, Unverified, build_findings
 from hakb.knowledge import load_knowledge
-from hakb.model import Artifact, Fact, FactSchema
+from hakb.model import Artifact, Fact
 from hakb.parsing import ArtifactResult, parse_artifact
 from hakb.plugin_manager import PluginManager, fact_schemas, get_plugin_manager, knowledge_packs, parsers
 
 SEVERITY_ORDER = ("info", "warning", "error", "critical")
-
-#: Fact types the core itself declares; any parser may produce them.
-CORE_SCHEMAS = {
-    "collection-time": FactSchema("collection-time", {"epoch": "int", "source": "str"},
-                                  "When an artifact was collected (Unix time); the latest one is "
-                                  "the case's as-of time unless --as-of is given."),
-}
-
-
-def all_schemas(pm: PluginManager) -> dict[str, FactSchema]:
-    return {**fact_schemas(pm), **CORE_SCHEMAS}
-
 
 def as_of_time(facts: Sequence[Fact], given: datetime | None, now: datetime) -> datetime:
     """--as-of, else the latest collection-time fact, else now."""
@@ -91,7 +79,7 @@ class Diagnosis:
 
 def _infer_into(case: Diagnosis, pm: PluginManager, facts: list[Fact],
                 as_of: datetime | None, rule_timeout: float = DEFAULT_TIMEOUT) -> None:
-    schemas = all_schemas(pm)
+    schemas = fact_schemas(pm)
     case.as_of = as_of_time(facts, as_of, case.created)
     kb = load_knowledge(knowledge_packs(pm), schemas)
     for pack, messages in kb.errors.items():
@@ -136,8 +124,8 @@ def diagnose(arguments: list[str], *, host: str | None = None, pm: PluginManager
     pm = pm or get_plugin_manager()
     now = now or datetime.now(timezone.utc)
     case = Diagnosis(case_id=new_case_id(now), created=now, inputs=[display_name(a) for a in arguments])
-    available = parsers(pm)
-    schemas = all_schemas(pm)
+    schemas = fact_schemas(pm)
+    available = parsers(pm, schemas)
     with tempfile.TemporaryDirectory(prefix="hakb-") as workdir:
         inventory = collect(arguments, Path(workdir), host=host, limits=limits, stdin=stdin)
         for name, reason in inventory.errors:

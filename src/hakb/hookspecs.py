@@ -27,12 +27,16 @@ def hakb_fact_schemas():
 
 
 @hookspec
-def hakb_parsers():
+def hakb_parsers(schemas):
     """Return a list of :class:`hakb.Parser`.
 
     A parser recognises an artifact by its content (``recognise(head) -> score``) and turns it
     into facts (``parse(lines, artifact) -> iterator of Fact``). It must be a pure function of its
     input, stream its lines and raise :class:`hakb.ParseError` for input it cannot read.
+
+    ``schemas`` (name -> FactSchema, every fact type in play) is there for generic parsers whose
+    input names its own fact types (facts files): they check what they read against it. Most
+    implementations take no argument; pluggy passes only the arguments an implementation names.
     """
 
 

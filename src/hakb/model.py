@@ -102,6 +102,14 @@ class FactSchema:
                 raise ValueError(f"{self.name}.{slot}: type {kind!r} is not one of {SLOT_TYPES}")
 
 
+#: Fact types the core itself declares; any parser may produce them.
+CORE_SCHEMAS = {
+    "collection-time": FactSchema("collection-time", {"epoch": "int", "source": "str"},
+                                  "When an artifact was collected (Unix time); the latest one is "
+                                  "the case's as-of time unless --as-of is given."),
+}
+
+
 Recogniser = Callable[[Head], int]
 ParseFunction = Callable[[Iterable[Any], Artifact], Iterator[Fact]]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pluggy
 
 from hakb import hookspecs
-from hakb.model import FactSchema, KnowledgePack, Parser
+from hakb.model import CORE_SCHEMAS, FactSchema, KnowledgePack, Parser
 
 ENTRY_POINT_GROUP = "hakb"
 
@@ -81,12 +81,15 @@ def describe(pm: PluginManager) -> list[PluginInfo]:
     return infos
 
 
-def _collect(pm: PluginManager, hook_name: str, kind: type) -> list:
-    """Call one hook on every plugin separately, so a plugin that fails only loses its own part."""
+def _collect(pm: PluginManager, hook_name: str, kind: type, **arguments) -> list:
+    """Call one hook on every plugin separately, so a plugin that fails only loses its own part.
+
+    Each implementation gets the ``arguments`` it names, as pluggy would pass them.
+    """
     items = []
     for impl in getattr(pm.hook, hook_name).get_hookimpls():
         try:
-            batch = list(impl.function() or ())
+            batch = list(impl.function(*(arguments[name] for name in impl.argnames)) or ())
         except Exception as exc:
             pm.load_errors[impl.plugin_name] = f"{hook_name} failed: {type(exc).__name__}: {exc}"
             continue
@@ -100,7 +103,8 @@ def _collect(pm: PluginManager, hook_name: str, kind: type) -> list:
 
 
 def fact_schemas(pm: PluginManager) -> dict[str, FactSchema]:
-    schemas: dict[str, FactSchema] = {}
+    """Every fact type in play: the core's and those the plugins declare."""
+    schemas: dict[str, FactSchema] = dict(CORE_SCHEMAS)
     for owner, schema in _collect(pm, "hakb_fact_schemas", FactSchema):
         if schema.name in schemas and schemas[schema.name] != schema:
             pm.load_errors[owner] = f"fact schema {schema.name!r} is already declared differently"
@@ -121,8 +125,12 @@ def _unique(pm: PluginManager, found: list, what: str) -> list:
     return sorted(kept, key=lambda item: item.name)
 
 
-def parsers(pm: PluginManager) -> list[Parser]:
-    return _unique(pm, _collect(pm, "hakb_parsers", Parser), "parser")
+def parsers(pm: PluginManager, schemas: dict[str, FactSchema] | None = None) -> list[Parser]:
+    """Every plugin's parsers; ``schemas`` (default: :func:`fact_schemas`) go to the hook
+    implementations that ask for them."""
+    if schemas is None:
+        schemas = fact_schemas(pm)
+    return _unique(pm, _collect(pm, "hakb_parsers", Parser, schemas=schemas), "parser")
 
 
 def knowledge_packs(pm: PluginManager) -> list[KnowledgePack]:

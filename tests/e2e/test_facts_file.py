@@ -24,9 +24,29 @@ def test_parsed_facts_diagnose_to_the_same_findings(tmp_path):
     assert artifact["parser"] == "jsonfacts" and artifact["status"] == "parsed"
 
 
-def test_a_broken_facts_file_is_an_error_for_that_file(tmp_path):
+def test_noise_around_the_records_is_skipped(tmp_path):
+    noisy = tmp_path / "facts.jsonl"
+    noisy.write_text('{"type": "host-nic", "slots": {"mac": "00:50:56:00:00:01"}}\n--More--\n'
+                     '[root@esx01:~] cat facts.jsonl\n')
+    report = json.loads(CliRunner().invoke(cli, ["diagnose", "--format", "json", str(noisy)]).stdout)
+    [artifact] = report["artifacts"]
+    assert (artifact["status"], artifact["facts"]) == ("parsed", 1)
+
+
+def test_a_record_that_does_not_fit_its_schema_names_its_line(tmp_path):
     bad = tmp_path / "facts.jsonl"
-    bad.write_text('{"type": "host-nic", "slots": {"mac": "00:50:56:00:00:01"}}\nnot json\n')
+    bad.write_text('{"type": "host-nic", "slots": {"mac": "00:50:56:00:00:01"}}\n'
+                   '{"type": "host-nic", "slots": {"colour": "blue"}}\n')
     report = json.loads(CliRunner().invoke(cli, ["diagnose", "--format", "json", str(bad)]).stdout)
     [artifact] = report["artifacts"]
-    assert artifact["status"] == "error" and "line 2" in artifact["message"]
+    assert artifact["status"] == "error" and "line 2" in artifact["message"] and "colour" in artifact["message"]
+
+
+def test_a_record_of_an_unknown_type_names_its_line(tmp_path):
+    bad = tmp_path / "facts.jsonl"
+    bad.write_text('{"type": "host-nic", "slots": {"mac": "00:50:56:00:00:01"}}\n'
+                   '{"type": "no-such-type", "slots": {}}\n')
+    report = json.loads(CliRunner().invoke(cli, ["diagnose", "--format", "json", str(bad)]).stdout)
+    [artifact] = report["artifacts"]
+    assert artifact["status"] == "error"
+    assert "line 2" in artifact["message"] and "no-such-type" in artifact["message"]

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hakb import textio
-from hakb.diagnosis import all_schemas
+from hakb.plugin_manager import fact_schemas
 from hakb.engine import slot_values
 from hakb.model import Artifact, Fact, Head, ParseError
 from hakb.parsing import choose_parser
@@ -41,7 +41,7 @@ BACKSTOP_SECONDS = 240
 
 PM = get_plugin_manager()
 PARSERS = parsers(PM)
-SCHEMAS = all_schemas(PM)
+SCHEMAS = fact_schemas(PM)
 
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                 suppress_health_check=list(HealthCheck))

@@ -194,7 +194,7 @@ def test_warning_window_is_the_pack_default_of_30_days(ca):
 
 def test_der_and_pem_through_the_core_pipeline(tmp_path):
     """The core offers a binary artifact to binary parsers only; both forms end up as certificates."""
-    from hakb.diagnosis import all_schemas
+    from hakb.plugin_manager import fact_schemas
     from hakb.parsing import parse_artifact
     from hakb.plugin_manager import get_plugin_manager, parsers
 
@@ -203,7 +203,7 @@ def test_der_and_pem_through_the_core_pipeline(tmp_path):
     for name, data in (("mail.cer", der(cert)), ("mail.pem", pem(cert))):
         path = tmp_path / name
         path.write_bytes(data)
-        result = parse_artifact(Artifact(name=name, path=path, size=len(data)), parsers(pm), all_schemas(pm))
+        result = parse_artifact(Artifact(name=name, path=path, size=len(data)), parsers(pm), fact_schemas(pm))
         assert (result.status, result.parser) == ("parsed", "x509-certificate"), result.message
         assert result.facts[0].slots["thumbprint"] == thumbprint(cert)
 
