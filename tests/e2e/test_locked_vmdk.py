@@ -157,3 +157,20 @@ def test_markdown_and_html_reports(tmp_path):
     assert "<h2" in out.read_text() and "hostd restart" in out.read_text()
     md = run("diagnose", "--format", "markdown", str(LOCKED)).stdout
     assert md.startswith("# hakb case") and "**Fix**" in md
+
+
+def test_a_free_lock_or_no_symptom_names_nobody():
+    """Mode 0 (the lock is free by now) with a symptom, or a held lock without any symptom (a
+    running VM's own host holds its disks): no finding."""
+    from hakb.testing import fact, findings_of, run_facts
+    symptom = fact("vm-log-event", kind="lock-failed", disk="app01-000001", vm="app01",
+                   file="/vmfs/volumes/ds/app01/app01-000001.vmdk", host="esx01")
+    lock = dict(disk="app01-000001", file="/vmfs/volumes/ds/app01/app01-000001-delta.vmdk")
+    nic = fact("host-nic", name="vmnic0", mac="00:50:56:0a:03:01", host="esx03")
+    holder = fact("vmfs-lock-holder", disk="app01-000001", mac="00:50:56:0a:03:01", role="owner")
+    free = run_facts([symptom, fact("vmfs-lock", mode=0, **lock), nic])
+    assert findings_of(free, "vmware-locked-vmdk") == []
+    quiet = run_facts([fact("vmfs-lock", mode=1, **lock), holder, nic])
+    assert findings_of(quiet, "vmware-locked-vmdk") == []
+    held = run_facts([symptom, fact("vmfs-lock", mode=1, **lock), holder, nic])
+    assert "esx03" in findings_of(held, "vmware-locked-vmdk")[0].summary
