@@ -1,6 +1,6 @@
 """What running the rules in a worker process costs, against running them in hakb's own process.
 
-    python benchmarks/isolation.py [EXAMPLE_FOLDER ...]   # default: every facts/examples folder
+    python benchmarks/isolation.py [EXAMPLE_FOLDER ...]   # default: every facts/*/examples folder
 
 For each example: the facts are parsed once, then the installed packs run over them in-process
 (hakb.engine.infer) and in a worker (hakb.isolation.run_packs), best of five each.
@@ -32,7 +32,7 @@ def best(function, repeat: int = 5) -> float:
 
 
 def main() -> None:
-    folders = [Path(a) for a in sys.argv[1:]] or sorted(p for p in (ROOT / "facts" / "examples").iterdir()
+    folders = [Path(a) for a in sys.argv[1:]] or sorted(p for p in (ROOT / "facts").glob("*/examples/*")
                                                           if p.is_dir())
     pm = get_plugin_manager()
     schemas = fact_schemas(pm)

@@ -8,11 +8,26 @@ import pytest
 # Shared test kits (packkit.py) import by name under --import-mode=importlib.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLES = ROOT / "facts" / "examples"
+from bundles import example  # noqa: E402 (needs the path above)
 
 
 @pytest.fixture(autouse=True)
 def _private_case_db(tmp_path, monkeypatch):
     monkeypatch.setenv("HAKB_DB", str(tmp_path / "cases.db"))
     monkeypatch.delenv("HAKB_LOAD_PLUGINS", raising=False)
+
+
+@pytest.fixture
+def run_example():
+    """Diagnose the example bundle ``name``; fails on pipeline errors (refused packs, parser
+    errors) and on files no parser took (apart from the example's README)."""
+    from hakb.diagnosis import diagnose
+
+    def run(name, **kwargs):
+        case = diagnose([str(example(name))], **kwargs)
+        assert not case.errors, case.errors
+        bad = [(a.artifact.name, a.status, a.message) for a in case.artifacts
+               if a.status == "error" or (a.status == "skipped" and not a.artifact.name.endswith("README.md"))]
+        assert not bad, bad
+        return case
+    return run

@@ -1,25 +1,14 @@
-"""Exchange plugin: Exchange Management Shell output in, the exchange pack (2007 clustering,
-2010 DAGs) out."""
+"""Exchange plugin: Exchange Management Shell output, Transporter Suite traces, RPC Client Access
+logs, Outlook's About text and certificate files in; the exchange pack (2007 clustering, 2010
+DAGs, client access, certificates and federation, Edge transport, migrations, Outlook) out."""
 
 from importlib.resources import files
 
-from hakb import KnowledgePack, hookimpl
-from hakb.plugins.exchange import powershell, schemas
+from hakb import KnowledgePack, Plugin
+from hakb.plugins.exchange import exchange_lists, outlook_about, powershell, rpc_client_access, schemas, transporter, x509
 
-MODULES = (schemas, powershell)
-
-
-@hookimpl
-def hakb_fact_schemas():
-    return [s for module in MODULES for s in getattr(module, "SCHEMAS", ())]
-
-
-@hookimpl
-def hakb_parsers():
-    return [p for module in MODULES for p in getattr(module, "PARSERS", ())]
-
-
-@hookimpl
-def hakb_knowledge_packs():
-    return [KnowledgePack("exchange", files("hakb.kb") / "exchange",
-                          "Exchange 2007 clustered mailbox servers and Exchange 2010 DAG faults")]
+plugin = Plugin(
+    modules=(schemas, powershell, exchange_lists, transporter, x509, rpc_client_access, outlook_about),
+    packs=[KnowledgePack("exchange", files("hakb.kb") / "exchange",
+                                "Exchange 2007/2010 high availability, client access, certificates, federation, Edge transport, migrations and Outlook")],
+)

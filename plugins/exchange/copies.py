@@ -17,7 +17,7 @@ from typing import Iterator
 
 from hakb import Fact
 from hakb.formats import epoch, parse_datetime, parse_int
-from hakb.plugins.windows.shell import Item, evidence, shape
+from hakb.shapes import Item, evidence, shape
 
 
 def copy_status(item: Item) -> Iterator[Fact]:

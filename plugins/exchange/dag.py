@@ -17,7 +17,7 @@ from typing import Iterator
 
 from hakb import Fact
 from hakb.formats import collection, is_truncated, parse_bool
-from hakb.plugins.windows.shell import Item, evidence, shape
+from hakb.shapes import Item, evidence, shape
 
 _WITNESS_TROUBLE = re.compile(r"witness.*(failed state|unhealthy|doesn't match|does not match|"
                               r"cannot be (?:reached|accessed)|fehlerhaft)", re.I)

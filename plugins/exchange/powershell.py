@@ -2,7 +2,7 @@
 ``fl`` or table layout, pasted alone or several in one file."""
 
 from hakb.plugins.exchange import copies, dag, servers
-from hakb.plugins.windows.shell import shell_parser
+from hakb.shapes import shell_parser
 
 SHAPES = [*servers.SHAPES, *dag.SHAPES, *copies.SHAPES]
 

@@ -18,7 +18,7 @@ from typing import Iterator
 
 from hakb import Fact
 from hakb.formats import collection, parse_bool
-from hakb.plugins.windows.shell import Item, evidence, shape
+from hakb.shapes import Item, evidence, shape
 
 _VERSION = re.compile(r"Version\s+(?P<major>\d+)\.(?P<minor>\d+)\s*\(\s*Build\s+(?P<build>\d+)(?:\.(?P<rev>\d+))?",
                       re.I)

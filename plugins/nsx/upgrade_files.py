@@ -19,7 +19,8 @@ import re
 from typing import Iterable, Iterator
 
 from hakb import Fact, Head, Parser
-from hakb.plugins.vmware.storage_common import size_bytes, split_command
+from hakb.formats import size_bytes
+from hakb.sections import split_command
 
 _LS = re.compile(
     r"^\s*(?P<perm>[-dl][-rwxsStT]{9}[.+@]?)\s+\d+\s+\S+\s+\S+\s+(?P<size>\d+(?:[.,]\d+)?[KMGTP]?)\s+"

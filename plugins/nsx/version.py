@@ -20,7 +20,7 @@ import re
 from typing import Iterable, Iterator
 
 from hakb import Fact, Head, Parser
-from hakb.plugins.vmware.storage_common import split_command
+from hakb.sections import split_command
 
 _PRODUCT = (r"(?:VMware\s+)?(?P<name>vShield\s+Manager|vCloud\s+Networking\s+and\s+Security(?:\s+Manager)?|"
             r"vCNS(?:\s+Manager)?|NSX(?:\s+for\s+vSphere)?(?:\s+Manager)?|NSX-V(?:\s+Manager)?)")

@@ -23,8 +23,8 @@ from typing import Iterable, Iterator
 
 from hakb import Fact, Head, Parser
 from hakb.plugins.nsx.common import role_of
-from hakb.plugins.vmware.common import parse_prompt
-from hakb.plugins.vmware.storage_common import split_command
+from hakb.sections import parse_prompt
+from hakb.sections import split_command
 
 _INVENTORY_HEADER = re.compile(r"^\s*Vmid\s+Name\s+File\s+Guest OS\s+Version\s+Annotation\s*$")
 _INVENTORY_ROW = re.compile(r"^(?P<vmid>\d+)\s+(?P<name>.+?)\s+\[(?P<ds>[^\]]+)\]\s+(?P<file>.+?\.vmx)\s+"

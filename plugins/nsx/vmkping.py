@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from hakb import Fact, Head, Parser
-from hakb.plugins.vmware.common import parse_prompt
-from hakb.plugins.vmware.storage_common import split_command
+from hakb.sections import parse_prompt
+from hakb.sections import split_command
 
 _PING = re.compile(r"^\s*PING\s+(?P<target>\S+)\s+\((?P<ip>[^)]*)\):\s+(?P<size>\d+)\s+data bytes")
 _REPLY = re.compile(r"^\s*(?P<bytes>\d+)\s+bytes from\s+(?P<ip>[^:\s]+):\s+icmp_seq=")

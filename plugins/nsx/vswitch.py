@@ -23,8 +23,8 @@ import re
 from typing import Iterable, Iterator
 
 from hakb import Fact, Head, Parser
-from hakb.plugins.vmware.common import parse_prompt
-from hakb.plugins.vmware.storage_common import split_command
+from hakb.sections import parse_prompt
+from hakb.sections import split_command
 
 _BLOCK_KEY = re.compile(r"^\s{2,}(?P<key>[A-Za-z][A-Za-z ]*?):\s*(?P<value>.*?)\s*$")
 _BLOCK_NAME = re.compile(r"^(?P<name>\S.*?)\s*$")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 _MAC_DIGITS = re.compile(r"[^0-9a-fA-F]")
 _DISK_SUFFIX = re.compile(r"-(flat|delta|sesparse|ctk|rdm|rdmp)$", re.I)
@@ -59,70 +58,6 @@ def volume_parts(path: str) -> tuple[str, str, str]:
     if not match:
         return "", "", ""
     return match.group("ds"), match.group("dir") or "", match.group("file")
-
-
-# --- pasted shell sessions -------------------------------------------------------------------
-
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]")
-_MORE = re.compile(r"-+\s*More\s*-+(?:\s*\(\d+%\))?")
-_BACKSPACED = re.compile(r"[^\x08]\x08")
-_PROMPTS = (
-    # ESXi 6.0 and later: [root@esx01:~] vmkfstools -D ...
-    re.compile(r"^\[(?P<user>[\w.-]+)@(?P<host>[\w.-]+):(?P<cwd>[^\]]*)\]\s?(?P<cmd>.*)$"),
-    # ESX classic service console: [root@esx01 ~]# ...
-    re.compile(r"^\[(?P<user>[\w.-]+)@(?P<host>[\w.-]+)\s+(?P<cwd>[^\]]*)\][#$]\s?(?P<cmd>.*)$"),
-    # ESXi 4.x / 5.x busybox shell: ~ # ...   /vmfs/volumes/ds01 # ...
-    re.compile(r"^(?P<cwd>~|/[^\s#]*)\s+#\s?(?P<cmd>.*)$"),
-    # A bare "# cmd" or "esx01 # cmd".
-    re.compile(r"^(?:(?P<host>[A-Za-z][\w.-]*)\s*)?#\s+(?P<cmd>.*)$"),
-)
-
-
-def clean_line(text: str) -> str:
-    """A pasted line without terminal noise: ANSI escapes, ``--More--`` pager marks, backspaces.
-
-    >>> clean_line("\\x1b[7m--More--\\x1b[m vmnic1  0000:02:00.1")
-    'vmnic1  0000:02:00.1'
-    """
-    if "\x1b" in text:
-        text = _ANSI.sub("", text)
-    if "More" in text:
-        text = _MORE.sub("", text).strip() if _MORE.search(text) else text
-    if "\x08" in text:
-        while "\x08" in text:
-            new = _BACKSPACED.sub("", text, count=1)
-            if new == text:
-                text = text.replace("\x08", "")
-                break
-            text = new
-    return text.rstrip()
-
-
-class Prompt(NamedTuple):
-    """A shell prompt line split up; host and cwd are "" when the prompt does not show them."""
-
-    host: str
-    cwd: str
-    command: str
-
-
-def parse_prompt(text: str) -> Prompt | None:
-    """The ESXi / ESX shell prompt at the start of ``text``, or None.
-
-    >>> parse_prompt("[root@esx01:~] vmkfstools -D /vmfs/volumes/ds01/a/a.vmdk")
-    Prompt(host='esx01', cwd='~', command='vmkfstools -D /vmfs/volumes/ds01/a/a.vmdk')
-    >>> parse_prompt("~ # esxcfg-nics -l").command
-    'esxcfg-nics -l'
-    >>> parse_prompt("gen 7, mode 1, owner x") is None
-    True
-    """
-    for pattern in _PROMPTS:
-        match = pattern.match(text)
-        if match:
-            groups = match.groupdict()
-            return Prompt(groups.get("host") or "", (groups.get("cwd") or "").strip(),
-                          match.group("cmd").strip())
-    return None
 
 
 _DATASTORE = re.compile(r"/vmfs/volumes/(?P<ds>[^/\s'\"]+)")

@@ -21,7 +21,8 @@ import re
 from typing import Iterable, Iterator
 
 from hakb import Artifact, Fact, Head, Parser
-from hakb.plugins.vmware.common import clean_line, datastore_of, normalise_mac, parse_prompt
+from hakb.plugins.vmware.common import datastore_of, normalise_mac
+from hakb.sections import clean_line, parse_prompt
 
 _MAC = r"[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}"
 _ESXCFG_NICS_HEADER = re.compile(r"^\s*Name\s+PCI\s+Driver\s+Link\s+Speed\s+Duplex\s+MAC\s+Address\s+MTU\b")

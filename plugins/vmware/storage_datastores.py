@@ -22,7 +22,9 @@ import re
 from typing import Iterable, Iterator
 
 from hakb import Fact, Head, ParseError, Parser
-from hakb.plugins.vmware.storage_common import VOLUME_UUID, human_size, size_bytes, split_command
+from hakb.plugins.vmware.storage_common import VOLUME_UUID
+from hakb.formats import human_size, size_bytes
+from hakb.sections import split_command
 
 _DATASTORE_TYPES = re.compile(r"^(vmfs|nfs|vsan|vvol|pmem)", re.I)
 _DF_HEADER = re.compile(r"^\s*Filesystem\s+(Size|Bytes|1[Kk]-blocks)\s+Used\s+Avail(able)?\s+Use%\s+Mounted on\s*$")

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from hakb import Fact, Head, ParseError, Parser
-from hakb.plugins.vmware.storage_common import human_size, size_bytes, split_command
+from hakb.formats import human_size, size_bytes
+from hakb.sections import split_command
 
 _LONG = re.compile(
     r"^\s*(?P<perm>[-dlbcps][-rwxsStT]{9}[.+@]?)\s+\d+\s+\S+\s+\S+\s+"

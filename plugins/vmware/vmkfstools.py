@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from hakb import Artifact, Fact, Head, ParseError, Parser
-from hakb.plugins.vmware.common import datastore_of, clean_line, disk_key, mac_from_uuid, parse_prompt
+from hakb.plugins.vmware.common import datastore_of, disk_key, mac_from_uuid
+from hakb.sections import clean_line, parse_prompt
 from hakb.plugins.vmware.nics import NicReader
 
 # 2012-07-31T10:05:00.366Z cpu6:5140275)   and ESXi 8: ...Z In(182) vmkernel: cpu6:5140275)

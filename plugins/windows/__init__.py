@@ -1,27 +1,15 @@
-"""Windows plugin: systeminfo, failover cluster, NLB, event log and network output in; the
-windows (clustering, NLB) and sql (availability group listeners) packs out."""
+"""Windows plugin: systeminfo, failover clustering, NLB, event logs, networking, the registry,
+Kerberos SPNs (setspn), DNS lookups and Windows Firewall output in; the windows pack
+(clustering, NLB) out."""
 
 from importlib.resources import files
 
-from hakb import KnowledgePack, hookimpl
-from hakb.plugins.windows import clusterlog, events, network, nlb, powershell, schemas, systeminfo
+from hakb import KnowledgePack, Plugin
+from hakb.plugins.windows import clusterlog, events, firewall, network, nlb, nslookup, powershell, regedit, schemas, setspn, systeminfo
 
-MODULES = (schemas, systeminfo, powershell, network, nlb, clusterlog, events)
-
-
-@hookimpl
-def hakb_fact_schemas():
-    return [s for module in MODULES for s in getattr(module, "SCHEMAS", ())]
-
-
-@hookimpl
-def hakb_parsers():
-    return [p for module in MODULES for p in getattr(module, "PARSERS", ())]
-
-
-@hookimpl
-def hakb_knowledge_packs():
-    return [KnowledgePack("windows", files("hakb.kb") / "windows",
-                          "Windows failover clustering and Network Load Balancing faults"),
-            KnowledgePack("sql", files("hakb.kb") / "sql",
-                          "SQL Server availability group listeners behind load balancers")]
+plugin = Plugin(
+    modules=(schemas, systeminfo, powershell, network, nlb, clusterlog, events, regedit, setspn, nslookup,
+           firewall),
+    packs=[KnowledgePack("windows", files("hakb.kb") / "windows",
+                                "Windows failover clustering and Network Load Balancing faults")],
+)

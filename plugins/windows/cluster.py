@@ -23,7 +23,7 @@ from typing import Iterator
 
 from hakb import Fact
 from hakb.formats import parse_int
-from hakb.plugins.windows.shell import Item, evidence, shape
+from hakb.shapes import Item, evidence, shape
 
 _NUMBER = re.compile(r"^\s*(-?\d+)(?:\s*\(0x[0-9a-fA-F]+\))?\s*$")
 _VM = re.compile(r"^(?:SCVMM\s+)?Virtual Machine\s+(?P<vm>.+?)(?:\s+Resources)?$", re.I)

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 from hakb import Fact, Head
 from hakb.formats import is_noise, parse_bool
 from hakb.model import Parser
-from hakb.plugins.windows.shell import Item, evidence, shape
+from hakb.shapes import Item, evidence, shape
 
 _ROLE_REPLICATION = re.compile(r"repl|replik|\bdag\b|dag[-_ ]?net", re.I)
 _ROLE_HEARTBEAT = re.compile(r"heartbeat|\bhb\b|private|privat|cluster", re.I)

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 from hakb import Fact, Head
 from hakb.formats import is_noise
 from hakb.model import Parser
-from hakb.plugins.windows.shell import Item, evidence, shape
+from hakb.shapes import Item, evidence, shape
 
 _BANNER = re.compile(r"(WLBS|Network Load Balancing|NLB) Cluster Control Utility", re.I)
 _CLUSTER = re.compile(r"^\s*Cluster\s+(?P<ip>\d{1,3}(?:\.\d{1,3}){3})\s*$")

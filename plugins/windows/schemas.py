@@ -2,6 +2,31 @@
 
 from hakb import FactSchema
 
+REGISTRY_KEY = FactSchema("registry-key", {
+    "key": "str",       # the key as written in the export, e.g. HKEY_CURRENT_USER\Software\...
+    "hive": "str",      # HKLM | HKCU | HKU | HKCR | HKCC
+    "user": "str",      # for HKU: the first component (a SID or .DEFAULT); "" otherwise
+    "subkey": "str",    # the path below the hive (below the SID for HKU), e.g. Software\Microsoft\...
+    "deleted": "bool",  # [-HKEY_...] lines: the export deletes the key
+}, "A key heading ([HKEY_...]) in a regedit export.")
+
+REGISTRY_VALUE = FactSchema("registry-value", {
+    "key": "str", "hive": "str", "user": "str", "subkey": "str",
+    "name": "str",      # the value name; "" for the default value (@)
+    "reg_type": "str",  # REG_SZ, REG_DWORD, REG_QWORD, REG_MULTI_SZ, REG_EXPAND_SZ, REG_BINARY,
+                        # REG_NONE, REG_DWORD_BIG_ENDIAN, REG_LINK, ... or hex(N) for unknown N
+    "value": "str",     # readable form: the text, a number in decimal, multi-string items joined by "; ",
+                        # bytes as lower-case hex
+    "number": "int",    # DWORD / QWORD / big-endian DWORD as an integer; nil otherwise
+    "items": "list",    # REG_MULTI_SZ items
+    "data": "str",      # the raw bytes of hex forms as lower-case hex without separators
+    "decoded": "str",   # REG_BINARY/REG_NONE holding a NUL-terminated text (MAPI profiles do): the text
+    "literal": "str",   # the .reg literal after '=', continuation lines joined, hex without blanks
+    "form": "str",      # how the export wrote it: string | dword | hex | hex(N) (N as written, lower case)
+    "deleted": "bool",  # "Name"=- : the export deletes the value
+}, "One value of a regedit export, decoded by type.")
+
+
 SCHEMAS = [
     FactSchema("windows-system", {
         "hostname": "str",
@@ -89,15 +114,6 @@ SCHEMAS += [
         "display_name": "str",
         "installed": "bool",
     }, "An installed Windows feature (`Get-WindowsFeature`, `ServerManagerCmd -query`)."),
-    FactSchema("azure-lb-endpoint", {
-        "vm": "str", "name": "str", "lbset": "str", "ilb": "str",
-        "local_port": "int", "port": "int", "probe_port": "int", "probe_protocol": "str",
-        "source": "str",             # Get-AzureEndpoint | Get-AzLoadBalancerProbeConfig
-    }, "A load-balanced endpoint or probe of an Azure (internal) load balancer."),
-    FactSchema("azure-ilb", {
-        "name": "str", "ip": "str", "subnet": "str",
-    }, "An Azure internal load balancer's front-end address."),
-    FactSchema("sql-ag-listener", {
-        "name": "str", "port": "int", "ip": "str",
-    }, "A SQL Server availability group listener and its port."),
+    REGISTRY_KEY,
+    REGISTRY_VALUE,
 ]

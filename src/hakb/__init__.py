@@ -2,13 +2,14 @@
 
 Plugin authors need only what this module exports::
 
-    from hakb import hookimpl, Fact, FactSchema, Parser, KnowledgePack
+    from hakb import hookimpl, Plugin, Fact, FactSchema, Parser, KnowledgePack
 """
 
 __version__ = "0.1.0"
 
 from hakb.hookspecs import hookimpl
 from hakb.model import Artifact, Fact, FactSchema, Head, KnowledgePack, Parser, ParseError
+from hakb.plugin import Plugin
 
 __all__ = [
     "__version__",
@@ -20,4 +21,5 @@ __all__ = [
     "KnowledgePack",
     "Parser",
     "ParseError",
+    "Plugin",
 ]

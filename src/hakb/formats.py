@@ -38,7 +38,7 @@ from typing import Iterable, Iterator
 __all__ = [
     "Record", "Row", "format_list", "format_table", "read_output", "epoch", "collection", "parse_datetime",
     "parse_size_mb", "parse_int", "is_truncated", "parse_bool", "property_names", "is_noise", "is_warning",
-    "is_prompt",
+    "is_prompt", "size_bytes", "human_size",
 ]
 
 Line = tuple[int, str]
@@ -612,3 +612,37 @@ def parse_bool(value: str | None) -> bool | None:
     if text in _FALSE:
         return False
     return None
+
+
+# --- sizes in bytes (ESXi: exact bytes, or busybox human units) ------------------------------
+
+_BYTE_UNITS = {"": 1, "B": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40, "P": 1 << 50}
+_BYTE_SIZE = re.compile(r"^(?P<number>\d+(?:[.,]\d+)?)(?P<unit>[BKMGTP]?)(?:i?B)?$", re.I)
+
+def size_bytes(text: str) -> int | None:
+    """Bytes in ``text``: plain digits, or a number with a K/M/G/T unit (powers of 1024).
+
+    >>> size_bytes("3.7G")
+    3972844749
+    >>> size_bytes("42949672960")
+    42949672960
+    >>> size_bytes("n/a") is None
+    True
+    """
+    match = _BYTE_SIZE.match((text or "").strip())
+    if not match:
+        return None
+    number = float(match.group("number").replace(",", "."))
+    return int(round(number * _BYTE_UNITS[match.group("unit").upper()]))
+
+
+def human_size(size: int) -> str:
+    """Bytes as a person reads them (powers of 1024, one decimal).
+
+    >>> human_size(3972005888)
+    '3.7 GB'
+    """
+    for unit, factor in (("TB", 1 << 40), ("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if size >= factor:
+            return f"{size / factor:.1f} {unit}"
+    return f"{size} bytes"

@@ -132,6 +132,9 @@ class Parser:
     parse: ParseFunction
     description: str = ""
     binary: bool = False
+    #: Object shapes (:class:`hakb.shapes.Shape`) this parser maps; a parser built from shapes
+    #: shares its artifact with every other such parser whose shapes its records fit.
+    shapes: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -60,23 +60,26 @@ def choose_parser(head: Head, parsers: Sequence[Parser]) -> tuple[Parser | None,
     return best, problems
 
 
-def parse_artifact(artifact: Artifact, parsers: Sequence[Parser],
-                   schemas: Mapping[str, FactSchema]) -> ArtifactResult:
-    try:
-        text, encoding, binary, data = textio.head_text(artifact.path)
-    except OSError as exc:
-        return ArtifactResult(artifact, "error", message=f"cannot read: {exc.strerror or exc}")
-    if not data:
-        return ArtifactResult(artifact, "skipped", message="empty", encoding=encoding)
-    head = Head(name=artifact.path.name if artifact.name != "<stdin>" else "stdin", text=text,
-                data=data, binary=binary)
-    candidates = [p for p in parsers if p.binary] if binary else parsers
-    parser, problems = choose_parser(head, candidates)
-    if parser is None:
-        message = ("binary data, not text" if binary else "no parser recognised it")
-        message += f" ({'; '.join(problems)})" if problems else ""
-        return ArtifactResult(artifact, "skipped", message=message, encoding=encoding)
-    facts: list[Fact] = []
+def _claims(head: Head, chosen: Parser, candidates: Sequence[Parser]) -> list[Parser]:
+    """The parsers that read an artifact: the chosen one, and when it maps object shapes, every
+    other shape parser that recognises the artifact too (one file may hold many cmdlets' output)."""
+    if not chosen.shapes:
+        return [chosen]
+    others = []
+    for parser in candidates:
+        if parser is chosen or not parser.shapes:
+            continue
+        try:
+            if int(parser.recognise(head) or 0) > 0:
+                others.append(parser)
+        except Exception:
+            continue
+    return [chosen, *others]
+
+
+def _run(parser: Parser, artifact: Artifact, schemas: Mapping[str, FactSchema],
+         facts: list[Fact]) -> tuple[str, str | None]:
+    """Run one parser over the artifact, appending checked facts; (status, message)."""
     stream = (textio.iter_chunks(artifact.path) if parser.binary
               else redact.PemFilter(textio.iter_lines(artifact.path)))
     message = None
@@ -102,13 +105,41 @@ def parse_artifact(artifact: Artifact, parsers: Sequence[Parser],
                 raise ParseError(f"line {fact.line}: {exc}") from exc
             facts.append(fact)
     except ParseError as exc:
-        return ArtifactResult(artifact, "error", parser=parser.name, encoding=encoding,
-                              message=redact.redact_text(str(exc) or "ParseError"))
+        return "error", redact.redact_text(str(exc) or "ParseError")
     except RecursionError:
-        return ArtifactResult(artifact, "error", parser=parser.name, encoding=encoding,
-                              message="parser failed: RecursionError")
+        return "error", "parser failed: RecursionError"
     except Exception as exc:  # a parser bug must not end the diagnosis
-        return ArtifactResult(artifact, "error", parser=parser.name, encoding=encoding,
-                              message=redact.redact_text(f"parser failed: {type(exc).__name__}: {exc}"[:2000]))
-    return ArtifactResult(artifact, "parsed", parser=parser.name, facts=facts, encoding=encoding,
-                          message=message)
+        return "error", redact.redact_text(f"parser failed: {type(exc).__name__}: {exc}"[:2000])
+    return "parsed", message
+
+
+def parse_artifact(artifact: Artifact, parsers: Sequence[Parser],
+                   schemas: Mapping[str, FactSchema]) -> ArtifactResult:
+    try:
+        text, encoding, binary, data = textio.head_text(artifact.path)
+    except OSError as exc:
+        return ArtifactResult(artifact, "error", message=f"cannot read: {exc.strerror or exc}")
+    if not data:
+        return ArtifactResult(artifact, "skipped", message="empty", encoding=encoding)
+    head = Head(name=artifact.path.name if artifact.name != "<stdin>" else "stdin", text=text,
+                data=data, binary=binary)
+    candidates = [p for p in parsers if p.binary] if binary else parsers
+    parser, problems = choose_parser(head, candidates)
+    if parser is None:
+        message = ("binary data, not text" if binary else "no parser recognised it")
+        message += f" ({'; '.join(problems)})" if problems else ""
+        return ArtifactResult(artifact, "skipped", message=message, encoding=encoding)
+    facts: list[Fact] = []
+    names, messages, status = [], [], "parsed"
+    for claimant in _claims(head, parser, candidates):
+        kept = len(facts)
+        outcome, message = _run(claimant, artifact, schemas, facts)
+        if outcome == "error":
+            del facts[kept:]
+            status = "error" if claimant is parser else status
+            messages.append(message if claimant is parser else f"{claimant.name}: {message}")
+        elif message:
+            messages.append(message)
+        names.append(claimant.name)
+    return ArtifactResult(artifact, status, parser=", ".join(names), facts=facts if status == "parsed" else [],
+                          encoding=encoding, message="; ".join(messages) or None)

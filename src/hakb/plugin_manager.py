@@ -126,11 +126,14 @@ def _unique(pm: PluginManager, found: list, what: str) -> list:
 
 
 def parsers(pm: PluginManager, schemas: dict[str, FactSchema] | None = None) -> list[Parser]:
-    """Every plugin's parsers; ``schemas`` (default: :func:`fact_schemas`) go to the hook
-    implementations that ask for them."""
+    """The core's facts-file parser and every plugin's parsers; ``schemas`` (default:
+    :func:`fact_schemas`) go to the hook implementations that ask for them."""
+    from hakb.factsfile import facts_file_parser
+
     if schemas is None:
         schemas = fact_schemas(pm)
-    return _unique(pm, _collect(pm, "hakb_parsers", Parser, schemas=schemas), "parser")
+    found = [("hakb", facts_file_parser(schemas))]
+    return _unique(pm, found + _collect(pm, "hakb_parsers", Parser, schemas=schemas), "parser")
 
 
 def knowledge_packs(pm: PluginManager) -> list[KnowledgePack]:

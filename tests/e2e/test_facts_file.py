@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from hakb.cli import cli
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "facts" / "examples" / "locked-vmdk"
+EXAMPLE = Path(__file__).resolve().parents[2] / "facts" / "vmware" / "examples" / "locked-vmdk"
 
 
 def diagnose_file(path: Path, text: str) -> dict:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "facts" / "examples"
+EXAMPLES = ROOT / "facts" / "vmware" / "examples"
 
 
 @pytest.fixture(scope="module")

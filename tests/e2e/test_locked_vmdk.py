@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from hakb.cli import cli
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "facts" / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "facts" / "vmware" / "examples"
 
 LOCKED = EXAMPLES / "locked-vmdk"
 

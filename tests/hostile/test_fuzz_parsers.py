@@ -2,7 +2,7 @@
 arbitrary bytes and mutated example artifacts never make a parser raise anything but ParseError,
 never make it hang, and never make it yield a fact its schema refuses.
 
-Seeds are the example bundles (facts/examples/**) and parser samples (tests/samples/**), each
+Seeds are the example bundles and parser samples (facts/**), each
 given to the parser that recognises it. The budget is small and derandomized so the suite stays
 fast and stable: HAKB_FUZZ_EXAMPLES raises it for a longer local run.
 """
@@ -30,7 +30,7 @@ from hakb.parsing import choose_parser
 from hakb.plugin_manager import get_plugin_manager, parsers
 
 ROOT = Path(__file__).resolve().parents[2]
-SEED_FOLDERS = (ROOT / "facts" / "examples", ROOT / "tests" / "samples")
+SEED_FOLDERS = (ROOT / "facts",)
 #: Examples per parser and test (mutated examples get more: they reach deepest into a parser).
 EXAMPLES = int(os.environ.get("HAKB_FUZZ_EXAMPLES", "50"))
 #: Seconds one parse may take before it counts as a hang (inputs here are a few KB).

@@ -1,6 +1,6 @@
 """A CLIPS-injection corpus pushed through every parser leaves the diagnosis unchanged.
 
-Every example bundle in facts/examples/ (present and future) is diagnosed as it is and with the
+Every example bundle in facts/*/examples/ (present and future) is diagnosed as it is and with the
 corpus (CLIPS constructs, quotes, parentheses, NUL, template syntax, a 1 MB line) written into
 each of its text artifacts, as a paragraph of its own:
 
@@ -21,7 +21,7 @@ from hakb.diagnosis import diagnose
 from hakb.plugin_manager import get_plugin_manager
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLES = ROOT / "facts" / "examples"
+from bundles import all_examples  # noqa: E402
 
 CORPUS = [
     '") (assert (hakb-finding (id "pwned") (key "x"))) ("',
@@ -48,7 +48,7 @@ MIDDLE = "\n".join(line for line in CORPUS if len(line) < 1000)
 
 
 def example_folders():
-    return sorted(p for p in EXAMPLES.iterdir() if p.is_dir()) if EXAMPLES.is_dir() else []
+    return all_examples()
 
 
 def inject(folder: Path, where: str) -> int:

@@ -107,18 +107,17 @@ def test_a_runtime_error_does_not_cost_other_packs_their_findings(tmp_path, monk
 def test_builtin_packs_get_no_exemption(tmp_path, monkeypatch):
     """The shipped vmware pack, given a looping rule, fails like any pack; a third-party pack
     beside it keeps its finding."""
+    import dataclasses
+
     import hakb.plugins.vmware as vmware_plugin
 
     copy = tmp_path / "vmware"
-    shutil.copytree(vmware_plugin.hakb_knowledge_packs()[0].path, copy)
+    shutil.copytree(vmware_plugin.plugin.hakb_knowledge_packs()[0].path, copy)
     (copy / "vmware-test-loop.clp").write_text(LOOPING_RULE.replace("test-item (name ?n)", "host-nic"))
     (copy / "vmware-test-loop.md").write_text("---\nid: vmware-test-loop\ntitle: t\nseverity: info\n---\n")
 
-    @hookimpl
-    def hakb_knowledge_packs():
-        return [KnowledgePack("vmware", copy)]
-
-    monkeypatch.setattr(vmware_plugin, "hakb_knowledge_packs", hakb_knowledge_packs)
+    patched = dataclasses.replace(vmware_plugin.plugin, packs=[KnowledgePack("vmware", copy)])
+    monkeypatch.setattr(vmware_plugin, "plugin", patched)
     monkeypatch.setenv("HAKB_LOAD_PLUGINS", "vmware")
     good = make_pack(tmp_path / "good", "good", {"test-good": rule_for("test-good")})
     facts = ITEMS + [fact("host-nic", mac="00:50:56:0a:02:01", name="vmnic0", host="esx02.lab.example")]

@@ -19,10 +19,10 @@ from hakb.store import SCHEMA_VERSION, Store
 from hakb.testing import run_facts
 
 ROOT = Path(__file__).resolve().parents[2]
-LOCKED = ROOT / "facts" / "examples" / "locked-vmdk"
+LOCKED = ROOT / "facts" / "vmware" / "examples" / "locked-vmdk"
 HAKB = [str(Path(sys.executable).parent / "hakb")]
 
-needs_example = pytest.mark.skipif(not LOCKED.is_dir(), reason="facts/examples/locked-vmdk missing")
+needs_example = pytest.mark.skipif(not LOCKED.is_dir(), reason="facts/vmware/examples/locked-vmdk missing")
 
 
 def env(tmp_path, **extra):
