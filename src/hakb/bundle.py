@@ -37,6 +37,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Iterator
 
 from hakb.model import Artifact
+from hakb.safetext import one_line
 
 VM_SUPPORT_FOLDER = re.compile(r"^esx-(?P<host>.+?)-\d{4}-\d{2}-\d{2}--\d{2}\.\d{2}-\d+$")
 #: Folder names found inside bundles that never name a host.
@@ -421,6 +422,7 @@ def collect(arguments: list[str], workdir: Path, host: str | None = None,
     inventory.artifacts = [
         Artifact(name=display_name(a.name), path=a.path, host=display_name(a.host) if a.host else a.host,
                  size=a.size) for a in inventory.artifacts]
-    inventory.skipped = [(display_name(n), display_name(r)) for n, r in inventory.skipped]
-    inventory.errors = [(display_name(n), display_name(r)) for n, r in inventory.errors]
+    # Reasons may span lines (tarfile lists each method it tried): "; " between them, not "?".
+    inventory.skipped = [(display_name(n), display_name(one_line(r))) for n, r in inventory.skipped]
+    inventory.errors = [(display_name(n), display_name(one_line(r))) for n, r in inventory.errors]
     return inventory

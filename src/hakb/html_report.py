@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from hakb.report import (KIND_LABELS, MAX_EVIDENCE, MAX_FINDINGS, case_label, collect_text,
                          completeness, counts, limited, nothing_found, stories, where)
-from hakb.safetext import is_web_link
+from hakb.safetext import is_web_link, terminal
 
 #: Unfolds every <details> before printing, so the printed report has everything.
 _SCRIPT = ("addEventListener('beforeprint',function(){"
@@ -36,7 +36,7 @@ def _markdown():
 
 def inline_markdown(text: str) -> Markup:
     """One line of article Markdown (with the case's values in it) as safe HTML."""
-    return Markup(_markdown().renderInline(text or ""))
+    return Markup(_markdown().renderInline(terminal(text or "")))
 
 
 @lru_cache(maxsize=1)
@@ -45,8 +45,13 @@ def _template():
 
     env = Environment(loader=PackageLoader("hakb", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, finalize=_printable)
     return env.get_template("report.html")
+
+
+def _printable(value):
+    """Every value the page shows: control characters from bundles and packs as escapes."""
+    return terminal(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def _finding(finding: dict, number: int) -> dict:

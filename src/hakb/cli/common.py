@@ -134,11 +134,11 @@ def check_writable(output: str | None, option: str = "-o") -> None:
     target = Path(output)
     parent = target.parent
     if target.is_dir():
-        raise OutputError(f"cannot write {output} ({option}): it is a folder")
+        raise OutputError(f"cannot write {output}: it is a folder ({option})")
     if not parent.is_dir():
-        raise OutputError(f"cannot write {output} ({option}): folder {parent} does not exist")
+        raise OutputError(f"cannot write {output}: folder {parent} does not exist ({option})")
     if not os.access(parent, os.W_OK | os.X_OK) or (target.exists() and not os.access(target, os.W_OK)):
-        raise OutputError(f"cannot write {output} ({option}): permission denied")
+        raise OutputError(f"cannot write {output}: permission denied ({option})")
 
 
 def emit(text: str, output: str | None, raw: bool = False) -> None:

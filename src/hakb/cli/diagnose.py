@@ -142,6 +142,6 @@ def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, ma
         reason = ("no artifact was recognised" if not any(a.status == "parsed" for a in case.artifacts)
                   else "no knowledge pack could run")
         echo(f"hakb: nothing could be diagnosed: {reason} (the report lists what was skipped "
-             "and why; --show-skipped lists skipped files)", err=True)
+             "and why)", err=True)
         sys.exit(2)
     sys.exit(exit_code(report, fail_on))
