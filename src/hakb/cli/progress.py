@@ -94,7 +94,8 @@ class BarProgress:
         self.console = console or Console(stderr=True)
         self.bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                             TextColumn("{task.fields[detail]}"), TimeElapsedColumn(),
-                            console=self.console, transient=True)
+                            console=self.console, transient=True,
+                            redirect_stdout=False, redirect_stderr=False)
         self.files = self.current = self.rules = None
         self.path: str | None = None
         self.size = 0
