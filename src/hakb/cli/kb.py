@@ -103,7 +103,7 @@ def render_terminal_markdown(text: str, colour: bool) -> str:
                       color_system="standard" if colour else None, highlight=False,
                       emoji=False, markup=False)
     console.print(Markdown(terminal(text), hyperlinks=False))
-    return buffer.getvalue().rstrip("\n")
+    return "\n".join(line.rstrip() for line in buffer.getvalue().rstrip("\n").splitlines())
 
 
 @click.command("search")
