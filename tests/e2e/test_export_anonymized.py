@@ -48,9 +48,6 @@ def test_customer_name_in_folders_and_accounts_is_gone_from_the_whole_export(tmp
     hostd = [a["path"] for a in data["artifacts"] if a["path"].endswith("hostd.log")][0]
     assert re.search(r"/tickets/folder-\d+/folder-\d+/esx-host-\d+\.domain-\d+\.example-2026-11-20--09\.15-12345"
                      r"/var/run/log/hostd\.log$", hostd), hostd
-    texts = [e["text"] for f in data["findings"] for e in f["evidence"]]
-    assert any(re.search(r"DOMAIN-\d+\\user-\d+", t) for t in texts) or any(
-        re.search(r"DOMAIN-\d+\\user-\d+", f["text"] or "") for f in data["facts"])
     assert any(re.search(r"domain-\d+\.example\\Administrator", f["text"] or "") for f in data["facts"])
     assert "VSPHERE" not in exported and "ACMEBANK" not in exported
     kept = json.loads(mapping.read_text())

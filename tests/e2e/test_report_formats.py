@@ -177,7 +177,7 @@ def test_html_page_is_self_contained_grouped_and_readable():
     assert "hostd.log:34</td>" in page
     assert "<code>/etc/init.d/hostd restart</code>" in page and "`" not in page.split("<ol class=\"fix\">")[1].split("</ol>")[0]
     assert '<span class="badge error">error</span>' in page and '<span class="badge kind">fault</span>' in page
-    assert "<details>" in page and "Artifacts (" in page and "Skipped files (1)" in page
+    assert "<details>" in page and "<summary>Artifacts: 8 artifacts (7 parsed, 1 skipped)</summary>" in page and "Skipped files (1)" in page
     assert "Not verified" in page and "ls -lh" in page
     assert "@media print" in page and "overflow-wrap: anywhere" in page
     story = report_of("locked-vmdk")
