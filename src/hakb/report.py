@@ -10,6 +10,7 @@ of evidence each, saying how many more there are (JSON always has everything).
 from __future__ import annotations
 
 import json
+import re
 from typing import Callable, Iterable
 
 from hakb.safetext import code_span, is_web_link, markdown, markdown_prose, terminal
@@ -77,7 +78,10 @@ def nothing_found(report: dict) -> str:
 
 
 def as_json(report: dict) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False)
+    """One JSON object; C1 control characters (which JSON may carry raw and some terminals
+    obey) as \\u escapes, like the C0 ones."""
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def as_text(report: dict, colour: bool = False, show_skipped: bool = False) -> str:

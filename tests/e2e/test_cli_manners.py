@@ -28,10 +28,9 @@ def run(*args, **kwargs):
 
 def env(tmp_path, **extra):
     environment = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "HAKB_LOAD_PLUGINS")}
-    environment.update(HAKB_DB=str(tmp_path / "cases.db"), HAKB_CONFIG=str(tmp_path / "none.toml"),
-                       TERM="xterm-256color")
-    environment.pop("HAKB_CONFIG")
-    environment["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    environment.pop("HAKB_CONFIG", None)
+    environment.update(HAKB_DB=str(tmp_path / "cases.db"), TERM="xterm-256color",
+                       XDG_CONFIG_HOME=str(tmp_path / "config"))  # no user config file
     environment.update(extra)
     return environment
 

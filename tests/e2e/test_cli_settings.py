@@ -48,6 +48,7 @@ def test_config_file_sets_defaults_and_config_says_where_each_came_from(tmp_path
     assert "Virtual disk locked" in run("--config", str(config), "cases").stdout
     plugins = json.loads(run("--config", str(config), "plugins", "--json").stdout)
     assert [p["name"] for p in plugins] == ["vmware"]
+    assert "HAKB_LOAD_PLUGINS" not in os.environ  # set for that command only
 
 
 def test_environment_beats_the_config_file_and_command_line_beats_both(tmp_path, monkeypatch):

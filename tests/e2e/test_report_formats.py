@@ -144,6 +144,11 @@ def test_markdown_escapes_bundle_text():
     assert "`vmkfstools -D <disk>`" in text
 
 
+def test_json_escapes_c1_control_characters():
+    text = render("json", hostile_report())
+    assert "\x9b" not in text and json.loads(text)["findings"][0]["evidence"][0]["text"].endswith("\x9b31m")
+
+
 def test_terminal_text_escapes_control_characters():
     text = as_text(hostile_report(), colour=True)
     assert "\x1b[2J" not in text and "\x1b]0;" not in text and "\x9b" not in text

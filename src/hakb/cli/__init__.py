@@ -52,7 +52,10 @@ def cli(ctx: click.Context, debug: bool, config_file: str | None, color: str | N
         config.values["color"], config.sources["color"] = color, "command line --color"
     ctx.obj.update(config=config, color=config.values["color"])
     if config.from_file("plugins") and "HAKB_LOAD_PLUGINS" not in os.environ:
+        # The plugin manager reads HAKB_LOAD_PLUGINS; set for this command only (and taken back
+        # when it ends, so a library or test calling the CLI in-process keeps its environment).
         os.environ["HAKB_LOAD_PLUGINS"] = ",".join(config.values["plugins"])
+        ctx.call_on_close(lambda: os.environ.pop("HAKB_LOAD_PLUGINS", None))
 
 
 def _terminated(signum, frame) -> None:
