@@ -37,6 +37,9 @@ class Value:
     text: str
     items: list[str] | None = None
     truncated: bool = False
+    #: What a reader knows beyond the text, for parsers that need it (a registry value's type and
+    #: raw data); None for most shapes.
+    meta: dict | None = None
 
 
 @dataclass
@@ -59,9 +62,9 @@ class Record:
     # -- building ---------------------------------------------------------------------------
 
     def set(self, name: str, value: str, line: int, text: str = "", items: list[str] | None = None,
-            truncated: bool = False) -> None:
+            truncated: bool = False, meta: dict | None = None) -> None:
         """Add (or replace) a value; the first value set fixes the record's first line."""
-        self._values[key(name)] = Value(name, value, line, text, items, truncated)
+        self._values[key(name)] = Value(name, value, line, text, items, truncated, meta)
         if not self.first_line:
             self.first_line = line
 
