@@ -226,6 +226,11 @@ def test_long_compact_parent_text_is_cut():
     (["[root@esx01:~] esxcli network nic list"], False),
     (["[PS] C:\\Windows\\system32>Get-ExchangeServer"], False),
     (["(vim.vm.Summary) {"], False),
+    (["[1, 2, 3]"], True),
+    (["[", "    1,"], True),
+    (["[1] first item of a numbered list"], False),
+    (["[true, false]"], True),
+    (["[trace] something"], False),
     (["{", "Name : x"], False),
     ([], False),
 ])

@@ -37,6 +37,8 @@ MAX_DEPTH = 100
 _MS_DATE = re.compile(r"^/Date\((?P<ms>-?\d+)(?:[+-]\d{4})?\)/$")
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"(?P<colon>\s*:)?', re.S)
 _READABLE = ("Name", "value", "DisplayName")
+#: A scalar then ``,`` or the line's end: how a JSON array of numbers or literals starts.
+_ARRAY_SCALAR = re.compile(r"^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)\s*(?:,|$)")
 _DECODER = stdlib_json.JSONDecoder(object_pairs_hook=lambda pairs: _Object(pairs))
 
 
@@ -74,8 +76,17 @@ def looks_like(head_lines: list[str]) -> bool:
     if first.startswith("{"):
         return rest == "" or rest.startswith(('"', "}"))
     if first.startswith("["):
-        return rest == "" or rest[0] in '{["]-0123456789tfn' and not re.match(r"[\w-]+[\\\]]", rest)
+        return rest == "" or rest[0] in '{["]' or _ARRAY_SCALAR.match(rest) is not None or _whole(first)
     return False
+
+
+def _whole(line: str) -> bool:
+    """True when the line is one complete JSON value (``[1]``), not ``[1] some text``."""
+    try:
+        _, end = stdlib_json.JSONDecoder().raw_decode(line)
+    except (ValueError, RecursionError):
+        return False
+    return not line[end:].strip()
 
 
 def _date(text: str) -> str:
