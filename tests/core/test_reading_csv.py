@@ -103,6 +103,15 @@ def test_rpc_client_access_log_fields_header():
         ("Connect", "0", 6), ("Disconnect", "1723", 8)]
 
 
+def test_iis_w3c_log_is_blank_separated():
+    text = ("#Software: Microsoft Internet Information Services 7.5\n#Version: 1.0\n#Date: 2019-03-14 13:00:00\n"
+            "#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip sc-status\n"
+            "2019-03-14 13:00:01 10.0.0.5 POST /EWS/Exchange.asmx - 443 EXAMPLE\\user1 10.0.1.20 401\n")
+    (row,) = reader.read(numbered(text))
+    assert (row.get("cs-uri-stem"), row.get("sc-status"), row.get("cs-username"), row.line("sc-status")) == (
+        "/EWS/Exchange.asmx", "401", "EXAMPLE\\user1", 5)
+
+
 def test_a_second_type_line_starts_a_second_table():
     text = POWERCLI + '#TYPE System.ServiceProcess.ServiceController\n"Name","Status"\n"ClusSvc","Running"\n'
     rows = list(reader.read(numbered(text)))

@@ -4,7 +4,7 @@ Read: PowerShell ``Export-Csv``/``ConvertTo-Csv`` (a first ``#TYPE Namespace.Typ
 ``,`` or, with ``-UseCulture``, ``;``; tab; every field quoted, quotes doubled, values spanning
 lines), ``esxcli --formatter=csv`` (unquoted, a trailing comma on every line), ``systeminfo /fo
 csv``, CSV saved by Excel (an optional ``sep=;`` first line) and W3C-style logs whose header is a
-``#Fields:`` line (Exchange RPC Client Access logs). Each row is one record (shape ``csv``); its
+``#Fields:`` line (Exchange RPC Client Access logs with commas, IIS logs with blanks). Each row is one record (shape ``csv``); its
 values are named by the header and carry the physical line where the row starts, the evidence a
 user is shown. The standard :mod:`csv` module does the quoting rules.
 
@@ -154,10 +154,11 @@ def _read_header(source: _Source) -> _Table | None:
             continue
         if match := _FIELDS_LINE.match(stripped):
             header = match["header"]
-            names = _fields(header, delimiter or _delimiter(header) or ",")
+            delimiter = delimiter or _delimiter(header) or " "  # W3C extended logs (IIS): blanks
+            names = _fields(header, delimiter)
             if names is None:
                 raise ValueError(f"line {number}: CSV header cannot be read: {stripped[:80]}")
-            return _Table(names, delimiter or _delimiter(header) or ",", type_name, number, True)
+            return _Table(names, delimiter, type_name, number, True)
         if stripped.startswith("#") and not type_name:
             continue  # W3C log preamble (#Software:, #Version:, #Date:) before #Fields:
         delimiter = delimiter or _delimiter(text)
