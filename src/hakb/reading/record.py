@@ -48,12 +48,14 @@ class Record:
     ``clixml``, ``esxcli-xml``, ``keyvalue``, ``blocks``, ``vmodl``, ``columns``, ``reg``,
     ``listing``); ``type_name`` the object's type when the source says it (``#TYPE`` of a CSV,
     a Clixml ``<TN>``, an esxcli ``structure typeName``, a registry key path); ``command`` the
-    command line of the section it came from, when known. ``warnings`` holds PowerShell
+    command line of the section it came from, when known; ``title`` the line naming an object above
+its fields (esxcli's ``vmk0``, ipconfig's ``Ethernet adapter LAN:``). ``warnings`` holds PowerShell
     ``WARNING:`` lines seen just before it (cmdlets report real state there)."""
 
     shape: str = ""
     type_name: str = ""
     command: str = ""
+    title: str = ""
     first_line: int = 0
     warnings: list[Line] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
