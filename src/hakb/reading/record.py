@@ -85,6 +85,10 @@ its fields (esxcli's ``vmk0``, ipconfig's ``Ethernet adapter LAN:``). ``warnings
                 return item.value
         return None
 
+    def value(self, name: str) -> Value | None:
+        """The :class:`Value` behind ``name`` (its items, line and ``meta``), or None."""
+        return self._values.get(key(name))
+
     def values(self, name: str) -> list[str]:
         """The items of a collection value: ``{a, b}``, ``a, b``, a JSON array, an XML list.
         A single value is a one-item list, an empty or missing one an empty list."""

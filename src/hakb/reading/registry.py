@@ -98,7 +98,7 @@ def key_path(record: Record) -> tuple[str, bool]:
 
 def reg_values(record: Record) -> list[Value]:
     """The record's values with their ``meta``, in file order."""
-    return list(record._values.values())
+    return [value for value in map(record.value, record.names()) if value is not None]
 
 
 def value_slots(value: Value) -> dict:
