@@ -41,7 +41,8 @@ import ipaddress
 import re
 from typing import Any
 
-from hakb.bundle import ARCHIVE_SUFFIXES, NOT_HOSTS, VM_SUPPORT_FOLDER
+from hakb.bundle import ARCHIVE_SUFFIXES, VM_SUPPORT_FOLDER
+from hakb.hosts import GENERIC_FOLDERS
 
 #: Top-level domains taken as DNS names. File extensions that are also country codes (.sh, .py,
 #: .md, .pl, .rs, .so, .ps, .cc) are left out on purpose.
@@ -97,7 +98,7 @@ _MAC = re.compile(dict(_BASE)["mac"])
 _FQDN = ("fqdn", rf"(?<![\w.@-])(?P<fqdn>(?:{_LABEL}\.)+(?:{_TLD}))(?![\w-]|\.[A-Za-z0-9])")
 _PSEUDONYM = re.compile(r"(?i)^(?:host|user|domain|folder|archive)-\d+(?:\.example|\.[a-z0-9.]+)?$")
 #: Folder names of bundle layouts and of everyday local folders: kept in paths.
-LAYOUT_FOLDERS = NOT_HOSTS | frozenset({
+LAYOUT_FOLDERS = GENERIC_FOLDERS | frozenset({
     "", ".", "..", "bin", "sbin", "lib", "opt", "dev", "sys", "boot", "mnt", "media", "srv", "root",
     "home", "users", "temp", "data", "windows", "system32", "config", "program files",
     "programdata", "appdata", "local", "roaming", "inetpub", "exchange server", "v15", "logging",

@@ -66,6 +66,7 @@ def parse(paths, host) -> None:
     import tempfile
 
     from hakb.bundle import collect
+    from hakb.hosts import assign_hosts
     from hakb.parsing import parse_artifact
     from hakb.plugin_manager import fact_schemas, get_plugin_manager, parsers
 
@@ -73,9 +74,11 @@ def parse(paths, host) -> None:
     known = fact_schemas(pm)
     available = parsers(pm, known)
     with tempfile.TemporaryDirectory(prefix="hakb-") as workdir:
-        inventory = collect(list(paths), Path(workdir), host=host)
-        for artifact in inventory.artifacts:
-            result = parse_artifact(artifact, available, known)
+        inventory = collect(list(paths), Path(workdir))
+        results = [parse_artifact(artifact, available, known) for artifact in inventory.artifacts]
+        assign_hosts(results, default=host)
+        for result in results:
+            artifact = result.artifact
             echo(f"# {artifact.name}: {result.status} {result.parser or ''} {result.message or ''}",
                  err=True)
             for fact in result.facts:
