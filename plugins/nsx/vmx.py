@@ -83,7 +83,7 @@ def parse_vmx(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
         "vm": vm, "file": stem, "memsize": int(memsize) if memsize.isdigit() else None,
         "numvcpus": int(get("numvcpus")) if get("numvcpus").isdigit() else None,
         "guest_os": get("guestOS"), "annotation": annotation, "hw_version": get("virtualHW.version"),
-        "role": role,
+        "role": role, "source": "vmx",
     }, line=anchor[0], text=anchor[1])
     adapters = sorted({m.group(1).lower() for key in values if (m := _NIC.match(key))})
     for adapter in adapters:
@@ -93,7 +93,7 @@ def parse_vmx(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
         where = values.get(f"{adapter}.virtualdev") or values.get(f"{adapter}.present")
         yield Fact("vm-nic-config", {
             "vm": vm, "role": role, "adapter": adapter, "device": get(f"{adapter}.virtualDev").lower(),
-            "network": get(f"{adapter}.networkName"),
+            "network": get(f"{adapter}.networkName"), "source": "vmx",
         }, line=where[0], text=where[1])
     for key in ("displayname", "annotation"):
         if key in values and role == "nsx-manager":
