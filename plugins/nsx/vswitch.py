@@ -195,9 +195,11 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
 
     counts: dict[tuple[str, str], int] = {}
     first: dict[tuple[str, str], Switch] = {}
+    unknown = 0  # switches whose kind the shape does not say (Get-VirtualSwitch's default table)
     for record in read_records(watched(lines), command):
         found = switch_of(record, listing)
         if found is None:
+            unknown += bool(present(record.get("Name")) and {"mtu", "numports"} & record.keys())
             continue
         counts[(found.host, found.kind)] = counts.get((found.host, found.kind), 0) + 1
         first.setdefault((found.host, found.kind), found)
@@ -206,6 +208,9 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
                                "source": found.source},
                    line=found.line, text=found.text, host=found.host or None)
     if listing is not None and not counts and seen["output"]:
+        if unknown:
+            raise ParseError(f"line {seen['first'][0]}: the output of {command!r} does not say which switch "
+                             "is standard and which distributed (collect it with -Standard, or | Format-List)")
         raise ParseError(f"line {seen['first'][0]}: the output of {command!r} shows no switch "
                          "(an error message, or a shape the reader does not know)")
     command_line = seen["first"] if listing is not None else None
