@@ -7,6 +7,8 @@ records, :mod:`hakb.reading`):
 * ``esxcli network vswitch standard list`` / ``dvs vmware list``: ``Name: value`` blocks by
   default, or ``--formatter=csv|keyvalue|xml|json`` (a DVS has ``VDS ID``, a standard switch
   ``Portgroups``);
+* ``esxcli network vswitch dvs vmware vxlan list``: the distributed switches that carry VXLAN
+  (``VDS Name``, ``MTU``, ``Segment ID``); it proves a DVS, but no DVS in it proves nothing;
 * ``esxcfg-vswitch -l``: a ``Switch Name`` table per standard switch and a ``DVS Name`` table
   per distributed one (the port group tables in between are not switches);
 * PowerCLI ``Get-VirtualSwitch`` and ``Get-VDSwitch`` in any shape (``fl``, ``ft``, Export-Csv,
@@ -35,6 +37,7 @@ from hakb.plugins.nsx.common import command_host, has_output, head_records, inte
 
 _ESXCLI_LISTS = {("network", "vswitch", "standard", "list"): "standard",
                  ("network", "vswitch", "dvs", "vmware", "list"): "dvs"}
+_VXLAN_LIST = ("network", "vswitch", "dvs", "vmware", "vxlan", "list")
 _ESXCLI_VALUED = {"--formatter", "-f", "--server", "-s", "--username", "-u", "--password", "-p",
                   "--config", "-c", "--vihost", "-h", "--thumbprint", "-d", "--sessionfile"}
 _DVS_TYPE = re.compile(r"VDSwitch|DistributedSwitch|DistributedVirtualSwitch", re.I)
@@ -86,9 +89,12 @@ def listing_of(command: str) -> Listing | None:
     for words in command_segments(command or ""):
         program = words[0].lower()
         if program in ("esxcli", "localcli"):
-            kind = _ESXCLI_LISTS.get(_esxcli_words(words))
+            namespace = _esxcli_words(words)
+            kind = _ESXCLI_LISTS.get(namespace)
             if kind:
                 return Listing(frozenset({kind}), frozenset({kind}), "esxcli")
+            if namespace == _VXLAN_LIST:
+                return Listing(frozenset({"dvs"}), frozenset(), "esxcli")
         elif program == "esxcfg-vswitch":
             if "-l" in words or "--list" in words:
                 return Listing(frozenset(_KINDS), frozenset(_KINDS), "esxcfg-vswitch")
@@ -141,7 +147,10 @@ def _powercli_kind(record: Record, listing: Listing | None) -> str:
 
 def switch_of(record: Record, listing: Listing | None) -> Switch | None:
     """The switch a record describes, or None (a port group, a DVPort, anything else)."""
-    if "Switch Name" in record or "DVS Name" in record:
+    if "VDS Name" in record and "Segment ID" in record:  # the VXLAN list: switches by VDS name
+        kind, where = "dvs", "VDS Name"
+        name, source, host, uplinks, portgroups = present(record.get(where)), "esxcli", "", [], []
+    elif "Switch Name" in record or "DVS Name" in record:
         kind = "standard" if "Switch Name" in record else "dvs"
         where = "Switch Name" if kind == "standard" else "DVS Name"
         name = present(record.get(where))

@@ -36,3 +36,14 @@ def test_vmsd_lists_nested_snapshots(read):
 def test_empty_vmsd_proves_no_snapshot_and_takes_the_vm_from_its_name(read):
     got = read(SAMPLES / "vShield Manager.vmsd")
     assert got.rows("vm-snapshot-list", "vm", "role", "count") == [(1, "vShield Manager", "nsx-manager", 0)]
+
+
+def test_vmx_and_vmsd_printed_with_cat_on_the_host_are_known_by_the_command(read):
+    text = ('[root@esx-mgmt-01:~] cat "/vmfs/volumes/ds-mgmt/vShield Manager/vShield Manager.vmsd"\n'
+            + (SAMPLES / "vShield Manager.vmsd").read_text()
+            + "[root@esx-mgmt-01:~] cat /vmfs/volumes/ds-mgmt/nsxmgr01/nsxmgr01.vmx\n"
+            + (SAMPLES / "nsxmgr01.vmx").read_text())
+    got = read(text, name="pasted.txt")
+    assert got.values("vm-snapshot-list", "vm", "role", "count") == [("vShield Manager", "nsx-manager", 0)]
+    assert got.values("vm-config", "vm", "file", "memsize") == [("nsxmgr01", "nsxmgr01", 16384)]
+    assert [p for _, p, _ in got.parsers()] == ["nsx-vmsd", "nsx-vmx"]

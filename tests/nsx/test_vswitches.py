@@ -191,6 +191,20 @@ def test_a_dvs_block_without_command_counts_only_what_it_shows(read):
     assert got.rows("vswitch-listing", "kind", "count") == [(2, "dvs", 1)]  # no claim about standard ones
 
 
+def test_the_vxlan_list_proves_a_dvs_but_its_absence_proves_nothing(read):
+    got = read("[root@esx-comp-01:~] esxcli network vswitch dvs vmware vxlan list\n"
+               "VDS ID                                           VDS Name     MTU   Segment ID  Gateway IP  "
+               "Gateway MAC        Network Count  Vmknic Count\n"
+               "-----------------------------------------------  -----------  ----  ----------  ----------  "
+               "-----------------  -------------  ------------\n"
+               "50 1a 2b 3c 4d 5e 6f 70-81 92 a3 b4 c5 d6 e7 f8  dvs-compute  1600  192.0.2.0   192.0.2.1   "
+               "00:00:0c:9f:f0:01              2             1\n")
+    assert got.rows("vswitch", "name", "kind", "mtu") == [(4, "dvs-compute", "dvs", 1600)]
+    assert got.rows("vswitch-listing", "kind", "count") == [(1, "dvs", 1)]
+    empty = read("[root@esx-comp-03:~] esxcli network vswitch dvs vmware vxlan list\n[root@esx-comp-03:~] exit\n")
+    assert empty.rows("vswitch-listing") == []
+
+
 def test_get_vdswitch_for_one_host(read):
     got = read("PS C:\\> Get-VDSwitch -VMHost esx-comp-01.lab.example\n\n"
                "Name                           NumPorts   Mtu   Version  Vendor\n"
