@@ -10,10 +10,12 @@ Get-Snapshot`` prints only the snapshots); the command line in front of them nam
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from itertools import islice
+from typing import Iterable, Iterator
 
-from hakb import Head
+from hakb import Head, ParseError, Parser
 from hakb.reading import Record, read_records
 from hakb.sections import command_segments
 
@@ -98,10 +100,26 @@ def head_records(head: Head) -> list[Record]:
     return list(islice(read_records(lines, head.command), HEAD_RECORDS))
 
 
-def has_output(lines: list[tuple[int, str]], command: str) -> bool:
-    """True when a section printed something: a line besides its prompt line that is not blank."""
-    body = lines[1:] if command else lines
-    return any(text.strip() for _, text in body)
+def records(lines: Iterable[tuple[int, str]], command: str) -> Iterator[Record]:
+    """The records of a section (the core's reading layer); output a reader cannot make sense of
+    (JSON or a VMODL dump cut short) is a :class:`ParseError` naming its line, as for any parser."""
+    try:
+        yield from read_records(lines, command)
+    except ValueError as exc:
+        raise ParseError(f"the output cannot be read: {exc}") from None
+
+
+def reading_errors_as_parse_errors(parser: Parser) -> Parser:
+    """``parser`` (an object parser) with a reader's ValueError turned into a ParseError."""
+    parse = parser.parse
+
+    def parse_records(lines, artifact):
+        try:
+            yield from parse(lines, artifact)
+        except ValueError as exc:
+            raise ParseError(f"the output cannot be read: {exc}") from None
+
+    return dataclasses.replace(parser, parse=parse_records)
 
 
 # --- what a PowerCLI command line names ----------------------------------------------------

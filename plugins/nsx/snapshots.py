@@ -26,9 +26,9 @@ import re
 from typing import Iterable, Iterator
 
 from hakb import Fact, Head, ParseError, Parser
-from hakb.reading import Record, read_records
+from hakb.reading import Record
 from hakb.sections import command_matches, command_segments
-from hakb.plugins.nsx.common import command_vms, head_records, present, role_of
+from hakb.plugins.nsx.common import command_vms, head_records, present, records, role_of
 
 _GET = re.compile(r"^\s*Get Snapshot:\s*$")
 _FIELD = re.compile(r"^(?P<dashes>-+)Snapshot (?P<key>Name|Id|Desc\w*|Created On|State)\s*:\s?(?P<value>.*?)\s*$")
@@ -120,6 +120,8 @@ def is_snapshot(record: Record) -> bool:
 def recognise_powercli(head: Head) -> int:
     if command_matches(head.command, "Get-Snapshot"):
         return 100
+    if "created" not in head.text.lower():  # every snapshot object but the default table has it
+        return 0
     return 90 if any(is_snapshot(r) for r in head_records(head)) else 0
 
 
@@ -141,7 +143,7 @@ def parse_powercli(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]
     counts: dict[str, int] = {}
     first: dict[str, tuple[int, str]] = {}
     anonymous = 0  # snapshots whose VM neither the object nor the command line names
-    for record in read_records(watched(lines), command):
+    for record in records(watched(lines), command):
         if not is_snapshot(record):
             continue
         vm = present(record.first("VM.Name", "VM")) or (named[0] if len(named) == 1 else "")

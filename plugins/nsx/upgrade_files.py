@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from hakb import Fact, Head, Parser
-from hakb.reading import Record, read_records
+from hakb.reading import Record
 from hakb.sections import command_segments
-from hakb.plugins.nsx.common import head_records, integer, present
+from hakb.plugins.nsx.common import head_records, integer, present, records
 
 _BACKUP = re.compile(r"backup", re.I)
 _TECH_SUPPORT = re.compile(r"tech[\s_-]*support", re.I)
@@ -81,6 +81,9 @@ class _Folder:
 
 
 def recognise(head: Head) -> int:
+    text = head.text.lower()
+    if "backup" not in text and not _TECH_SUPPORT.search(text):  # neither a file nor a folder for them
+        return 0
     records = [r for r in head_records(head) if r.shape == "listing"]
     names = [present(r.get("name")) for r in records if _is_file(r)]
     if any(_VM_FILES.search(name) for name in names):
@@ -105,7 +108,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
             yield item
 
     folders: dict[str, _Folder] = {}
-    for record in read_records(watched(lines), command):
+    for record in records(watched(lines), command):
         if record.shape != "listing":
             continue
         directory = present(record.get("directory")) or listed

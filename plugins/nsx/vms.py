@@ -26,7 +26,8 @@ from typing import Iterator
 from hakb import Fact
 from hakb.reading import Record
 from hakb.shapes import evidence, object_parser, shape
-from hakb.plugins.nsx.common import command_vms, integer, number, present, role_of
+from hakb.plugins.nsx.common import (command_vms, integer, number, present, reading_errors_as_parse_errors,
+                                     role_of)
 from hakb.plugins.nsx.version import version_in
 
 _ROW = re.compile(r"^\s*(?P<vmid>\d+)\s+(?P<name>.+?)\s+\[(?P<ds>[^\]]+)\]\s+(?P<file>.+?\.vmx)\s+"
@@ -181,7 +182,8 @@ SHAPES = (
 )
 
 PARSERS = [
-    object_parser("nsx-vms", SHAPES,
-                  "vim-cmd vmsvc/getallvms, get.summary, get.config; PowerCLI Get-VM and Get-NetworkAdapter, "
-                  "in any shape: the Manager's and vCenter's VM, memory and network adapters"),
+    reading_errors_as_parse_errors(object_parser(
+        "nsx-vms", SHAPES,
+        "vim-cmd vmsvc/getallvms, get.summary, get.config; PowerCLI Get-VM and Get-NetworkAdapter, "
+        "in any shape: the Manager's and vCenter's VM, memory and network adapters")),
 ]

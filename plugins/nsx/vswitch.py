@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from hakb import Fact, Head, ParseError, Parser
-from hakb.reading import Record, read_records
 from hakb.hosts import short_name
+from hakb.reading import Record
 from hakb.sections import command_segments
-from hakb.plugins.nsx.common import command_host, has_output, head_records, integer, items, present
+from hakb.plugins.nsx.common import command_host, head_records, integer, items, present, records
 
 _ESXCLI_LISTS = {("network", "vswitch", "standard", "list"): "standard",
                  ("network", "vswitch", "dvs", "vmware", "list"): "dvs"}
@@ -182,9 +182,17 @@ def switch_of(record: Record, listing: Listing | None) -> Switch | None:
                   record.line(where), record.text(where))
 
 
+#: Words one of which any switch listing has (lower case): a cheap test before records are read.
+_HINTS = ("num ports", "numports", "switch name", "dvs name", "vds id", "vdsid", "portgroups",
+          "segment id", "virtualswitch", "vdswitch", "nic ")
+
+
 def recognise(head: Head) -> int:
     if listing_of(head.command) is not None:
         return 100
+    text = head.text.lower()
+    if not any(hint in text for hint in _HINTS):
+        return 0
     return 90 if any(switch_of(r, None) for r in head_records(head)) else 0
 
 
@@ -205,7 +213,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
     counts: dict[tuple[str, str], int] = {}
     first: dict[tuple[str, str], Switch] = {}
     unknown = 0  # switches whose kind the shape does not say (Get-VirtualSwitch's default table)
-    for record in read_records(watched(lines), command):
+    for record in records(watched(lines), command):
         found = switch_of(record, listing)
         if found is None:
             unknown += bool(present(record.get("Name")) and {"mtu", "numports"} & record.keys())

@@ -25,6 +25,7 @@ SAMPLES = samples("nsx")
     ("vcsa01.vmsd", "nsx-vmsd"),
     ("vShield Manager.vmsd", "nsx-vmsd"),
     ("vim-cmd-snapshots.txt", "nsx-vms, nsx-vim-cmd-snapshots"),
+    ("vim-cmd-snapshot-tree.txt", "nsx-vim-cmd-snapshots"),
     ("show-version.txt", "nsx-version"),
     ("version-line.txt", "nsx-version"),
     ("backup-listing.txt", "nsx-upgrade-files"),

@@ -118,3 +118,11 @@ def test_get_snapshot_output_that_holds_no_snapshot_is_an_error(read):
                "Get-VM : 20.11.2026 10:15:07    Get-VM        VM with name 'vcsa01' was not found using the specified filter(s).\n")
     assert got.result.status == "error" and "shows no snapshot" in got.result.message
     assert got.rows("vm-snapshot-list") == []
+
+
+def test_vim_cmd_tree_three_deep(read):
+    got = read(SAMPLES / "vim-cmd-snapshot-tree.txt")
+    assert got.rows("vm-snapshot", "name", "level", "description") == [
+        (4, "base install", 1, "after the OVA deployment"), (10, "before 5.5.4 patch", 2, ""),
+        (16, "pre-nsx-upgrade", 3, "Manager shut down; backup vsm02-backup-2026-11-19 taken")]
+    assert got.rows("vm-snapshot-list", "vmid", "count") == [(2, "21", 3)]
