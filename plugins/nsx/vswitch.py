@@ -170,12 +170,14 @@ def switch_of(record: Record, listing: Listing | None) -> Switch | None:
             source, host = "esxcli", ""
             uplinks = items(record, "Uplinks")
             portgroups = items(record, "Portgroups") if kind == "standard" else []
-        else:
+        elif "NumPorts" in record:  # PowerCLI: every switch object has it, a VMkernel adapter not
             kind = _powercli_kind(record, listing)
             source = "powercli"
             host = "" if record.is_truncated("VMHost") else present(record.first("VMHost.Name", "VMHost"))
             host = host or (listing.host if listing else "")
             uplinks, portgroups = items(record, "Nic"), []
+        else:
+            return None
     if kind not in _KINDS or not name:
         return None
     return Switch(kind, name, integer(record.get("MTU")), uplinks, portgroups, source, host,
@@ -216,7 +218,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
     for record in records(watched(lines), command):
         found = switch_of(record, listing)
         if found is None:
-            unknown += bool(present(record.get("Name")) and {"mtu", "numports"} & record.keys())
+            unknown += bool(present(record.get("Name")) and "NumPorts" in record)
             continue
         counts[(found.host, found.kind)] = counts.get((found.host, found.kind), 0) + 1
         first.setdefault((found.host, found.kind), found)

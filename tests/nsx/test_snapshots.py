@@ -126,3 +126,12 @@ def test_vim_cmd_tree_three_deep(read):
         (4, "base install", 1, "after the OVA deployment"), (10, "before 5.5.4 patch", 2, ""),
         (16, "pre-nsx-upgrade", 3, "Manager shut down; backup vsm02-backup-2026-11-19 taken")]
     assert got.rows("vm-snapshot-list", "vmid", "count") == [(2, "21", 3)]
+
+
+def test_a_list_known_by_vmid_is_named_through_get_summary_of_the_same_host(read):
+    from hakb.testing import only_finding, run_facts
+    summary = next((FACTS / "nsx/variants/nsx-upgrade-blockers/manager-vim-cmd-summary-and-config")
+                   .rglob("vim-cmd-manager.txt")).read_text()
+    got = read(summary + "[root@esx-mgmt-01:~] vim-cmd vmsvc/snapshot.get 12\nGet Snapshot:\n")
+    finding = only_finding(run_facts(got.facts), "nsx-upgrade-snapshots")
+    assert finding.key == "vShield Manager" and finding.values["role"] == ["Manager appliance"]

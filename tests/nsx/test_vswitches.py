@@ -246,6 +246,12 @@ def test_get_virtualswitch_standard_table_is_standard(read):
     assert got.hosts("vswitch") == {"esx-comp-03.lab.example"}
 
 
+def test_vmkernel_adapters_are_no_switches(read):
+    got = read("Name      : vmk0\nMac       : 00:50:56:6a:01:00\nMtu       : 1500\nVMHostId  : HostSystem-host-31\n"
+               "VMHost    : esx-comp-01.lab.example\n", name="adapters.txt")
+    assert got.rows("vswitch") == [] and got.rows("vswitch-listing") == []
+
+
 def test_other_esxcli_vswitch_commands_are_not_switch_lists(read):
     text = ("[root@esx-comp-03:~] esxcli network vswitch standard portgroup list\n"
             "Name        Virtual Switch  Active Clients  VLAN ID\n"
