@@ -108,5 +108,13 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
         yield _fact(fields, description, start)
 
 
+#: Sources kind_of() tells apart: in a big export the scanner gives the parser only the events
+#: (whole, from their Event[n] line on) that mention one, so other events make no fact there.
+SIGNATURES = ("FailoverClustering", "ClusSvc", "Cluster Service", "NLB", "WLBS",
+              "Network Load Balancing")
+#: Every line up to the next Event[n] header belongs to the event before it.
+CONTINUATION = r"(?!\s*(?:Event|Ereignis)\[\d+\]:\s*$)"
+
 PARSERS = [Parser("windows-wevtutil-text", recognise, parse,
-                  "wevtutil qe /f:text event exports: cluster membership, quorum and NLB events")]
+                  "wevtutil qe /f:text event exports: cluster membership, quorum and NLB events",
+                  signatures=SIGNATURES, context_before=1000, continuation=CONTINUATION)]
