@@ -374,6 +374,11 @@ def parse(paths, host) -> None:
                                       ensure_ascii=False, default=str))
 
 
+from hakb.batch_command import batch as _batch  # noqa: E402 (one module per command)
+
+cli.add_command(_batch)
+
+
 def _terminated(signum, frame) -> None:
     raise KeyboardInterrupt  # a terminated run cleans up (temporary files, open case) like Ctrl-C
 
