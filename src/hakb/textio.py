@@ -487,22 +487,21 @@ def _scan(raw: BinaryIO, selection: Selection, literals: tuple[bytes, ...], enco
             continue
         carry, skipping = _bounded(data[cut:], keep)
         has_cr = data.find(b"\r", 0, cut) >= 0
-        region = data[:cut] if cut < len(data) else data
         if data.find(b"\x00", 0, cut) >= 0 or data.find(b"\x1b", 0, cut) >= 0:
             # NUL runs and escape codes vanish from the decoded text, and may split a
             # signature: every line of this block is checked as the parser will see it.
-            lines = region.splitlines()
+            lines = data[:cut].splitlines()
             candidates = range(base, base + len(lines))
         else:
             offsets = matcher.find(data, cut)
             if not offsets and not windows.pending(base):
-                count = _breaks(data, 0, cut, has_cr) + (0 if region.endswith((b"\n", b"\r")) else 1)
-                windows.remember(base, count, lambda region=region: region.splitlines())
+                count = _breaks(data, 0, cut, has_cr) + (0 if data[cut - 1] in b"\n\r" else 1)
+                windows.remember(base, count, lambda data=data, cut=cut: data[:cut].splitlines())
                 base += count
                 if final:
                     break
                 continue
-            lines = region.splitlines()
+            lines = data[:cut].splitlines()
             candidates, index, at = [], 0, 0
             for offset in sorted(set(offsets)):
                 index += _breaks(data, at, offset, has_cr)
