@@ -1,56 +1,47 @@
-"""The fixed cost of a tiny case, against `python -c pass` (and insights-run when installed).
+"""Start-up time of `hakb --version` and `hakb --help`, against `python -c pass`, in one run.
 
-A benchmark, not a test. Times, best of five, `hakb --version`, `hakb diagnose --no-save -q` of
-a one-file bundle (a two-line NIC listing), and `python -c pass` as the baseline; with
-insights-core on PATH (``insights-run``) also insights-run on a tiny folder. Prints each ratio.
+A benchmark, not a test. The CLI loads each command's module only when that command runs (or
+shows its help), so the fixed cost of asking hakb its version or its commands should stay a small
+multiple of starting Python itself: nothing of the case store, the engine or the templates.
 
-    python benchmarks/startup.py
+    python benchmarks/startup.py            # 20 runs each, medians
+    python benchmarks/startup.py --runs 50
 """
 
 from __future__ import annotations
 
-import shutil
+import argparse
+import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-NICS = ("Name    PCI          Driver      Link Speed      Duplex MAC Address       MTU    Description\n"
-        "vmnic0  0000:02:00.0 ntg3        Up   1000Mbps   Full   00:50:56:0a:03:01 1500   Broadcom\n")
+COMMANDS = {
+    "python -c pass": [sys.executable, "-c", "pass"],
+    "hakb --version": [sys.executable, "-c", "from hakb.cli import main; main()", "--version"],
+    "hakb --help": [sys.executable, "-c", "from hakb.cli import main; main()", "--help"],
+    "hakb diagnose --help": [sys.executable, "-c", "from hakb.cli import main; main()", "diagnose", "--help"],
+}
 
 
-def best(command: list[str], runs: int = 5) -> float:
+def median_seconds(command: list[str], runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
         times.append(time.perf_counter() - start)
-    return min(times)
+    return statistics.median(times)
 
 
 def main() -> None:
-    hakb = str(Path(sys.executable).parent / "hakb")
-    folder = Path(tempfile.mkdtemp(prefix="hakb-tiny-"))
-    try:
-        (folder / "esx03").mkdir()
-        (folder / "esx03" / "esxcfg-nics.txt").write_text(NICS)
-        base = best([sys.executable, "-c", "pass"])
-        rows = [("python -c pass", base),
-                ("hakb --version", best([hakb, "--version"])),
-                ("hakb diagnose tiny case", best([hakb, "diagnose", "--no-save", "-q", str(folder)]))]
-        insights = shutil.which("insights-run")
-        if insights:
-            rows.append(("insights-run tiny folder", best([insights, str(folder)])))
-        for name, seconds in rows:
-            print(f"{name:28} {seconds:6.2f} s  {seconds / base:6.1f}x python -c pass")
-        if insights:
-            print(f"hakb tiny case / insights-run: {rows[2][1] / rows[-1][1]:.2f}")
-        else:
-            print("insights-run not installed (pip install insights-core into a throwaway venv and "
-                  "put it on PATH to compare)")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=20)
+    runs = parser.parse_args().runs
+    baseline = median_seconds(COMMANDS["python -c pass"], runs)
+    print(f"{'command':24} {'median':>9} {'x python -c pass':>17}")
+    for name, command in COMMANDS.items():
+        seconds = median_seconds(command, runs)
+        print(f"{name:24} {seconds * 1000:7.1f} ms {seconds / baseline:16.1f}x")
 
 
 if __name__ == "__main__":

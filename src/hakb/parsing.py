@@ -28,7 +28,8 @@ from hakb import redact, textio
 from hakb.engine import slot_values
 from hakb.model import Artifact, Fact, FactSchema, Head, ParseError, Parser
 from hakb.reading import read_records
-from hakb.sections import Section, find_sections, transcript_header
+from hakb.hosts import is_host_name, short_name
+from hakb.sections import Section, command_matches, command_segments, find_sections, transcript_header
 from hakb.shapes import HEAD_RECORDS, claim, convert
 
 #: Facts kept of one artifact; parsing stops there and the artifact says so.
@@ -252,10 +253,13 @@ class _Reader:
         result = SectionResult(section.start, section.end, section.command, "skipped")
         self.sections.append(result)
         before = len(self.kept.facts)
-        host = section.host or None
+        host = section.host if section.host and short_name(section.host) != "localhost" else None
         artifact = dataclasses.replace(self.artifact, section=section)
         if section.header:
             result.status, result.message = _contained(lambda: self._header(part or [], host), self.kept)
+            result.parsers = [CORE]
+        elif part is not None and _names_the_host(section, part):
+            result.status, result.message = _contained(lambda: self._hostname(section, part), self.kept)
             result.parsers = [CORE]
         else:
             mode, chosen, problems = self._choose(head, section)
@@ -368,6 +372,11 @@ class _Reader:
             if self.kept.full:
                 break
 
+    def _hostname(self, section: Section, part: list[tuple[int, str]]) -> None:
+        number, text = next((n, t) for n, t in part[1:] if t.strip())
+        self.kept.add(Fact("host-name", {"name": text.strip(), "source": section.command},
+                           line=number, text=text), text.strip())
+
     def _header(self, part: list[tuple[int, str]], host: str | None) -> None:
         """A PowerShell transcript header: when the output was taken, and on which machine."""
         header = transcript_header(part)
@@ -388,6 +397,17 @@ class _Reader:
             text = next(t for n, t in part if n == header.machine_line)
             self.kept.add(Fact("host-name", {"name": header.machine, "source": "PowerShell transcript"},
                                line=header.machine_line, text=text), header.machine)
+
+
+def _names_the_host(section: Section, part: list[tuple[int, str]]) -> bool:
+    """True for ``hostname`` (or ``uname -n``) and the one name it printed."""
+    if not (command_matches(section.command, "hostname") or command_matches(section.command, "uname -n")):
+        return False
+    if any(word.startswith("-") and word not in ("-s", "-f", "-n") for seg in command_segments(section.command)
+           for word in seg[1:]):
+        return False
+    output = [t.strip() for _, t in part[1:] if t.strip()]
+    return len(output) == 1 and is_host_name(output[0])
 
 
 def parse_artifact(artifact: Artifact, parsers: Sequence[Parser],

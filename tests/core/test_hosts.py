@@ -75,3 +75,15 @@ def test_host_flag_is_the_last_resort(tmp_path):
     hosts = {f.artifact.rsplit("/", 1)[-1]: f.host for f in case.facts}
     assert hosts["pasted.txt"] == "esx01"  # its prompt names it
     assert hosts["nics.txt"] == "esx09"  # nothing else does
+
+
+def test_hostname_output_names_the_host_of_its_folder(tmp_path):
+    folder = tmp_path / "from-the-customer"
+    folder.mkdir()
+    (folder / "hostname.txt").write_text("[root@localhost:~] hostname\nesx03.lab.example\n")
+    (folder / "nics.txt").write_text((LOCKED / "esx03" / "esxcfg-nics_-l.txt").read_text())
+    case = diagnose([str(folder)])
+    nics = [f for f in case.facts if f.type == "host-nic"]
+    assert nics and {f.host for f in nics} == {"esx03.lab.example"}
+    [name] = [f for f in case.facts if f.type == "host-name"]
+    assert (name.line, name.slots["name"]) == (2, "esx03.lab.example")

@@ -154,7 +154,7 @@ def test_objects_in_any_shape_reach_the_same_shape(tmp_path, monkeypatch):
             "PS C:\\> Get-Widget | ConvertTo-Csv\n\"Name\",\"State\"\n\"w3\",\"Up\"\n")
     report = run_json(tmp_path, monkeypatch, text)
     sections = report["artifacts"][0]["sections"]
-    assert [s["parser"] for s in sections[:2]] == ["test-widgets", "test-widgets"]
+    assert [(s["parser"], s["facts"]) for s in sections] == [("test-widgets", 1)] * 3
 
 
 def test_a_known_command_whose_output_cannot_be_read_is_an_error_naming_its_line(tmp_path, monkeypatch):

@@ -2,9 +2,10 @@
 
 Parsers map records (by command, type or property set: see :mod:`hakb.shapes`) to facts; they
 never read a text shape themselves. :func:`read_records` picks the reader for a section's lines:
-structured formats are told by their first lines, console text paragraph by paragraph
-(:func:`hakb.reading.text.read_text`: ``Format-List``, tables, ``Key: value`` blocks, column
-tables).
+structured formats (CSV, JSON, Clixml and esxcli XML, esxcli key-value, vim-cmd data objects,
+registry exports, file listings) are told by their first lines, console text paragraph by
+paragraph (:func:`hakb.reading.text.read_text`: ``Format-List``, tables, ``Key: value`` blocks,
+column tables).
 """
 
 from __future__ import annotations
@@ -20,8 +21,28 @@ __all__ = ["Record", "Value", "key", "read_records", "structured_reader"]
 SNIFF_LINES = 40
 
 
+def _structured():
+    """(looks_like, read) of each structured format, most distinctive first: a registry export
+    starts with ``[`` like JSON does; a listing or CSV is told only after the others."""
+    from hakb.reading import csv, esxi, json, listing, registry, xml
+
+    return ((registry.looks_like, registry.read), (xml.looks_like, xml.read),
+            (json.looks_like, json.read), (esxi.looks_like_keyvalue, esxi.read_keyvalue),
+            (esxi.looks_like_vmodl, esxi.read_vmodl), (csv.looks_like, csv.read),
+            (listing.looks_like, listing.read))
+
+
 def structured_reader(head: list[str]):
-    """The ``read`` function of the structured format ``head`` (first lines) is in, or None."""
+    """The ``read`` function of the structured format ``head`` (first lines) is in, or None.
+
+    >>> structured_reader(['"Name","State"', '"w1","Up"']).__module__
+    'hakb.reading.csv'
+    >>> structured_reader(["Name  : w1"]) is None
+    True
+    """
+    for looks_like, read in _structured():
+        if looks_like(head):
+            return read
     return None
 
 
@@ -39,7 +60,12 @@ def read_records(lines: Iterable[Line], command: str = "") -> Iterator[Record]:
     source = iter(lines)
     head = list(islice(source, SNIFF_LINES))
     texts = [t for _, t in head if t.strip() and not is_noise(t)]
-    reader = structured_reader(texts) or read_text
+    reader = structured_reader(texts)
+    if reader is None:
+        reader = read_text
+    else:  # a structured document starts after the prompt and blank lines in front of it
+        while head and (not head[0][1].strip() or is_noise(head[0][1])):
+            head.pop(0)
 
     def all_lines() -> Iterator[Line]:
         yield from head

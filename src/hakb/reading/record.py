@@ -37,6 +37,9 @@ class Value:
     text: str
     items: list[str] | None = None
     truncated: bool = False
+    #: What a reader knows beyond the text, for parsers that need it (a registry value's type and
+    #: raw data); None for most shapes.
+    meta: dict | None = None
 
 
 @dataclass
@@ -61,9 +64,9 @@ its fields (esxcli's ``vmk0``, ipconfig's ``Ethernet adapter LAN:``). ``warnings
     # -- building ---------------------------------------------------------------------------
 
     def set(self, name: str, value: str, line: int, text: str = "", items: list[str] | None = None,
-            truncated: bool = False) -> None:
+            truncated: bool = False, meta: dict | None = None) -> None:
         """Add (or replace) a value; the first value set fixes the record's first line."""
-        self._values[key(name)] = Value(name, value, line, text, items, truncated)
+        self._values[key(name)] = Value(name, value, line, text, items, truncated, meta)
         if not self.first_line:
             self.first_line = line
 
@@ -81,6 +84,10 @@ its fields (esxcli's ``vmk0``, ipconfig's ``Ethernet adapter LAN:``). ``warnings
             if item is not None:
                 return item.value
         return None
+
+    def value(self, name: str) -> Value | None:
+        """The :class:`Value` behind ``name`` (its items, line and ``meta``), or None."""
+        return self._values.get(key(name))
 
     def values(self, name: str) -> list[str]:
         """The items of a collection value: ``{a, b}``, ``a, b``, a JSON array, an XML list.
