@@ -51,7 +51,8 @@ def test_batch_table_cases_and_exit_status(incoming, tmp_path):
     assert rows[str(incoming / "ticket-2")][:4] == ["-", "0", "no", "known"]
     assert rows[str(incoming / "ticket-3")][:4] == ["-", "0", "not", "diagnosable"]
     saved = Store(db).recent(10)
-    assert sorted(json.loads(r["inputs"])[0] for r in saved) == sorted(rows)
+    inputs = [r["inputs"] if isinstance(r["inputs"], list) else json.loads(r["inputs"]) for r in saved]
+    assert sorted(i[0] for i in inputs) == sorted(rows)
 
 
 def test_json_lines_and_the_same_findings_with_one_or_two_jobs(incoming):
