@@ -108,13 +108,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
         yield _fact(fields, description, start)
 
 
-#: Sources kind_of() tells apart: in a big export the scanner gives the parser only the events
-#: (whole, from their Event[n] line on) that mention one, so other events make no fact there.
-SIGNATURES = ("FailoverClustering", "ClusSvc", "Cluster Service", "NLB", "WLBS",
-              "Network Load Balancing")
-#: Every line up to the next Event[n] header belongs to the event before it.
-CONTINUATION = r"(?!\s*(?:Event|Ereignis)\[\d+\]:\s*$)"
-
+# No scanning signatures: every event becomes a windows-event fact, and rules (ours or a third
+# party's) may match any source, so an export is read whole.
 PARSERS = [Parser("windows-wevtutil-text", recognise, parse,
-                  "wevtutil qe /f:text event exports: cluster membership, quorum and NLB events",
-                  signatures=SIGNATURES, context_before=1000, continuation=CONTINUATION)]
+                  "wevtutil qe /f:text event exports: cluster membership, quorum and NLB events")]
