@@ -1,7 +1,8 @@
 """The ``hakb`` command line: small commands over the diagnosis pipe, the case store and the KB.
 
 Exit codes: 0 nothing at or above --fail-on; 1 a finding is; 2 usage or input error (one line on
-stderr, no traceback unless --debug).
+stderr, no traceback unless --debug); 3 the diagnosis is incomplete and nothing at or above
+--fail-on was found.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ import click
 from hakb import __version__
 from hakb.bundle import InputError, Limits
 from hakb.engine import EngineError
-from hakb.isolation import DEFAULT_TIMEOUT as DEFAULT_RULE_TIMEOUT
-from hakb.knowledge import SEVERITIES, KnowledgeError, load_knowledge
+from hakb.isolation import DEFAULT_MEMORY_MIB, DEFAULT_TIMEOUT as DEFAULT_RULE_TIMEOUT, read_knowledge
+from hakb.knowledge import SEVERITIES, KnowledgeError
 from hakb.plugin_manager import PluginError, describe, fact_schemas, get_plugin_manager, knowledge_packs
 from hakb.report import FORMATS, as_text
 from hakb.store import Store, StoreError, default_path
@@ -113,7 +114,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
               show_default=True, help="Report format; json prints exactly one JSON object.")
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout.")
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="warning", show_default=True,
-              help="Exit 1 when a finding is at or above this severity ('never': always 0).")
+              help="Exit 1 when a finding is at or above this severity ('never': findings never do).")
 @click.option("--as-of", metavar="WHEN", help="Judge time-based checks (certificate expiry) at this "
               "ISO time instead of the bundle's collection time.")
 @click.option("--no-save", is_flag=True, help="Do not store the case.")
@@ -128,10 +129,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
               show_default=True, metavar="SECONDS",
               help="Stop a knowledge pack whose rules run longer than this (they run in a worker "
                    "process); it is reported failed and the other packs' findings are kept.")
+@click.option("--rule-memory", type=click.IntRange(min=64), default=DEFAULT_MEMORY_MIB,
+              show_default=True, metavar="MIB",
+              help="Memory the knowledge worker may use beyond what it starts with; a pack that "
+                   "needs more is reported failed (enforced where the system supports RLIMIT_AS).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr.")
 @db_option
 def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, max_unpacked,
-             max_files, max_ratio, rule_timeout, quiet, db) -> None:
+             max_files, max_ratio, rule_timeout, rule_memory, quiet, db) -> None:
     """Diagnose collected artifacts and print the findings.
 
     \b
@@ -141,8 +146,12 @@ def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, ma
     per-host subfolder (esx03/...), or --host.
 
     \b
-    Exit status: 0 no finding at or above --fail-on, 1 at least one, 2 bad input or nothing
-    could be diagnosed.
+    Exit status:
+      0  every pack ran and no finding is at or above --fail-on
+      1  a finding is at or above --fail-on
+      2  bad input, or nothing could be diagnosed
+      3  the diagnosis is incomplete (a pack or parser failed or hit a limit) and no finding
+         is at or above --fail-on: "No known fault found" then does not mean healthy
     """
     from hakb.diagnosis import diagnose as run
 
@@ -155,7 +164,7 @@ def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, ma
         def progress(message: str) -> None:
             click.echo(f"\r\033[K{message[:120]}", err=True, nl=False)
     case = run(list(paths), host=host, limits=limits, progress=progress, as_of=_parse_as_of(as_of),
-               rule_timeout=rule_timeout)
+               rule_timeout=rule_timeout, rule_memory=rule_memory)
     if progress:
         click.echo("\r\033[K", err=True, nl=False)
     if store is not None:
@@ -176,10 +185,12 @@ def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, ma
 
 
 def exit_code(report: dict, fail_on: str) -> int:
-    if fail_on == "never":
-        return 0
-    threshold = SEVERITIES.index(fail_on)
-    return 1 if any(SEVERITIES.index(f["severity"]) <= threshold for f in report["findings"]) else 0
+    """1 a finding at or above ``fail_on``; else 3 when the diagnosis is incomplete; else 0."""
+    if fail_on != "never":
+        threshold = SEVERITIES.index(fail_on)
+        if any(SEVERITIES.index(f["severity"]) <= threshold for f in report["findings"]):
+            return 1
+    return 0 if report.get("complete", True) else 3
 
 
 @cli.command()
@@ -296,8 +307,9 @@ def kb() -> None:
 
 
 def _knowledge():
+    """The packs' articles, read and checked in the knowledge worker (pack code never runs here)."""
     pm = get_plugin_manager()
-    return load_knowledge(knowledge_packs(pm), fact_schemas(pm))
+    return read_knowledge(knowledge_packs(pm), fact_schemas(pm))
 
 
 @kb.command("list")

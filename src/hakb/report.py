@@ -48,9 +48,12 @@ def as_text(report: dict, colour: bool = False, show_skipped: bool = False) -> s
     findings = report["findings"]
     if not findings:
         out.append("")
-        out.append(style("No known fault found.", fg="green", bold=True)
+        complete = report.get("complete", True)
+        out.append(style("No known fault found.", fg="green" if complete else "yellow", bold=True)
                    + (" (Nothing was recognised in the input.)"
-                      if not any(a["status"] == "parsed" for a in report["artifacts"]) else ""))
+                      if not any(a["status"] == "parsed" for a in report["artifacts"]) else "")
+                   + ("" if complete else style(" The diagnosis is incomplete", bold=True)
+                      + ": a pack or an artifact failed (see Problems), so a fault may have gone unseen."))
     for story in _stories(report):
         out.append("")
         if len(story) > 1:
