@@ -35,6 +35,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import clips
 from clips._clips import ffi, lib
+from clips.values import CLIPS_VALUES
 
 from hakb.model import Fact, FactSchema
 
@@ -391,6 +392,7 @@ class Session:
         self.schemas = {name: schemas[name] for name in names}
         self._load_source("\n".join([*CORE_CONSTRUCTS, *(template_source(s) for s in self.schemas.values())]))
         self.errors: dict[str, list[str]] = {}
+        self.rejected: list[str] = []  # facts that could not be entered (bad data, not a pack's fault)
         self.dirty = False  # a load failed part-way: the environment holds half a pack
         self._seen = _constructs(self.env)
         self._owners = {key: "" for key in self._seen}  # "" is hakb's core
@@ -447,16 +449,50 @@ class Session:
 
     def assert_facts(self, facts: Sequence[Fact]) -> int:
         """Enter the facts whose type this environment has; fact ``i`` of ``facts`` gets fid ``i``.
-        Returns how many were entered."""
-        templates = {name: self.env.find_template(name) for name in self.schemas}
-        schemas = self.schemas
+        Returns how many were entered.
+
+        Facts go through CLIPS's fact builder, the API ``Template.assert_fact`` wraps, with
+        clipspy's own conversion of each value; one builder per type and one value holder
+        make it about twice as fast as calling ``assert_fact`` per fact. No fact is ever text.
+        A fact whose value CLIPS cannot hold is left out and listed in :attr:`rejected`.
+        """
+        env = self.env._env
+        builders: dict[str, Any] = {}
+        holder = ffi.new("CLIPSValue *")
+        keys: dict[str, bytes] = {}
+        convert = CLIPS_VALUES.get
         entered = 0
-        for fid, fact in enumerate(facts):
-            template = templates.get(fact.type)
-            if template is None:
-                continue
-            template.assert_fact(**slot_values(schemas[fact.type], fact, fid))
-            entered += 1
+        try:
+            for fid, fact in enumerate(facts):
+                schema = self.schemas.get(fact.type)
+                if schema is None:
+                    continue
+                builder = builders.get(fact.type)
+                if builder is None:
+                    builder = builders[fact.type] = lib.CreateFactBuilder(env, fact.type.encode())
+                try:
+                    for slot, value in slot_values(schema, fact, fid).items():
+                        key = keys.get(slot) or keys.setdefault(slot, slot.encode())
+                        constructor = convert(type(value))
+                        if constructor is None:
+                            raise ValueError(f"a {type(value).__name__} cannot be a CLIPS value")
+                        holder.value = constructor(env, value)
+                        if lib.FBPutSlot(builder, key, holder) != lib.PSE_NO_ERROR:
+                            raise ValueError(f"slot {slot} does not take {str(value)[:80]!r}")
+                except (ValueError, TypeError, OverflowError, UnicodeError) as exc:
+                    lib.FBAbort(builder)
+                    if len(self.rejected) < 100:
+                        self.rejected.append(f"{fact.artifact or fact.type}:{fact.line}: the {fact.type} fact "
+                                             f"could not be entered: {exc}")
+                    continue
+                if lib.FBAssert(builder) == ffi.NULL:
+                    self.errors.setdefault("", []).append(
+                        self.capture.take_errors() or "a rule's pattern failed while a fact was entered")
+                    continue
+                entered += 1
+        finally:
+            for builder in builders.values():
+                lib.FBDispose(builder)
         return entered
 
     def assert_case(self, as_of: int, as_of_iso: str) -> None:
@@ -494,26 +530,24 @@ class Session:
         checked = own is not None
         own = own or {}
         findings = []
-        for fact in self.env.facts():
-            name = fact.template.name
-            if name == "hakb-finding":
-                if checked and _plain(fact["id"]) not in own:
-                    self._refuse(result, f"asserted a finding with id {_plain(fact['id'])!r}, which is "
-                                         "not an article of this pack; refused")
-                    continue
-                findings.append(fact)
-            elif name == "hakb-relate":
-                ids = (_plain(fact["id"]), _plain(fact["other-id"]))
-                if checked and not all(i in own for i in ids):
-                    self._refuse(result, f"related findings {ids[0]!r} and {ids[1]!r}, not both articles "
-                                         "of this pack; refused")
-                    continue
-                result.relations.append((ids[0], _plain(fact["key"]), ids[1], _plain(fact["other-key"])))
-            elif name == "hakb-unverified":
-                result.unverified.append(RawUnverified(
-                    rule=_plain(fact["rule"]), check=_plain(fact["check"]),
-                    collect=_plain(fact["collect"]), host=_plain(fact["host"]),
-                    evidence=_evidence_fids(fact["evidence"])))
+        for fact in self.env.find_template("hakb-finding").facts():
+            if checked and _plain(fact["id"]) not in own:
+                self._refuse(result, f"asserted a finding with id {_plain(fact['id'])!r}, which is "
+                                     "not an article of this pack; refused")
+                continue
+            findings.append(fact)
+        for fact in self.env.find_template("hakb-relate").facts():
+            ids = (_plain(fact["id"]), _plain(fact["other-id"]))
+            if checked and not all(i in own for i in ids):
+                self._refuse(result, f"related findings {ids[0]!r} and {ids[1]!r}, not both articles "
+                                     "of this pack; refused")
+                continue
+            result.relations.append((ids[0], _plain(fact["key"]), ids[1], _plain(fact["other-key"])))
+        for fact in self.env.find_template("hakb-unverified").facts():
+            result.unverified.append(RawUnverified(
+                rule=_plain(fact["rule"]), check=_plain(fact["check"]),
+                collect=_plain(fact["collect"]), host=_plain(fact["host"]),
+                evidence=_evidence_fids(fact["evidence"])))
         for position, fact in enumerate(findings):
             identifier = _plain(fact["id"])
             values = [_plain(v) for v in fact["vars"]]

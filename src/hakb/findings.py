@@ -18,13 +18,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from jinja2 import Template, TemplateError
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from hakb.engine import Inference, RawFinding
 from hakb.knowledge import SEVERITIES, Article
 from hakb.model import Fact
+
+if TYPE_CHECKING:
+    from hakb.engine import Inference, RawFinding
 
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}  # critical = 0
 
@@ -102,32 +103,38 @@ class _TemplateTimeout(BaseException):
     ``except Exception`` on the way can swallow it)."""
 
 
-class _LimitedSandbox(SandboxedEnvironment):
+@lru_cache(maxsize=1)
+def _sandbox():
     """Jinja's sandbox, plus limits on the operators that make much from little:
     ``'x' * 3000000000``, ``9 ** 9 ** 9``, ``'%999999999s' % x``. Intercepting them also stops
-    Jinja from computing such constants while it compiles the template."""
+    Jinja from computing such constants while it compiles the template. (Built on first use:
+    only the worker renders, and only when there is a finding.)"""
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import SandboxedEnvironment
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    class LimitedSandbox(SandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**", "%"})
 
-    def call_binop(self, context, operator, left, right):
-        if operator == "**" and isinstance(left, int) and isinstance(right, int) and \
-                right > 0 and abs(left) > 1 and right * max(abs(left).bit_length(), 1) > MAX_BITS:
-            raise SecurityError("the number would be too large")
-        if operator == "*":
-            for sequence, count in ((left, right), (right, left)):
-                if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) and \
-                        len(sequence) * count > MAX_TEXT:
-                    raise SecurityError("the text would be too long")
-            if isinstance(left, int) and isinstance(right, int) and \
-                    left.bit_length() + right.bit_length() > MAX_BITS:
+        def call_binop(self, context, operator, left, right):
+            if operator == "**" and isinstance(left, int) and isinstance(right, int) and \
+                    right > 0 and abs(left) > 1 and right * max(abs(left).bit_length(), 1) > MAX_BITS:
                 raise SecurityError("the number would be too large")
-        if operator == "%" and isinstance(left, str) and _WIDE_FORMAT.search(left):
-            raise SecurityError("the text would be too long")
-        return super().call_binop(context, operator, left, right)
+            if operator == "*":
+                for sequence, count in ((left, right), (right, left)):
+                    if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) and \
+                            len(sequence) * count > MAX_TEXT:
+                        raise SecurityError("the text would be too long")
+                if isinstance(left, int) and isinstance(right, int) and \
+                        left.bit_length() + right.bit_length() > MAX_BITS:
+                    raise SecurityError("the number would be too large")
+            if operator == "%" and isinstance(left, str) and _WIDE_FORMAT.search(left):
+                raise SecurityError("the text would be too long")
+            return super().call_binop(context, operator, left, right)
+
+    return LimitedSandbox(autoescape=False, keep_trailing_newline=False)
 
 
-_templates = _LimitedSandbox(autoescape=False, keep_trailing_newline=False)
-_compiled: dict[str, Template | str] = {}  # source -> template, or why it does not compile
+_compiled: dict[str, Any] = {}  # source -> compiled template, or why it does not compile
 
 
 def _on_alarm(signum, frame) -> None:
@@ -150,14 +157,17 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _compile(source: str) -> Template | str:
-    """A compiled template, once per process (compiling costs a hundred times rendering)."""
+def _compile(source: str):
+    """A compiled template, once per process (compiling costs a hundred times rendering), or
+    why it does not compile."""
+    from jinja2 import TemplateError
+
     compiled = _compiled.get(source)
     if compiled is None:
         try:
-            compiled = _templates.from_string(source)
+            compiled = _sandbox().from_string(source)
         except TemplateError as exc:
-            compiled = f"template error: {exc}"
+            compiled = f"template error: {str(exc)[:200]}"
         except Exception as exc:  # a third-party template may break the compiler in other ways
             compiled = f"template error: {type(exc).__name__}"
         _compiled[source] = compiled
@@ -177,10 +187,10 @@ def render(template: str, context: dict) -> tuple[str, str | None]:
         return "", f"template error: it took longer than {TEMPLATE_SECONDS:g} s"
     except MemoryError:
         return "", "template error: it needed more memory than allowed"
-    except TemplateError as exc:
-        return "", f"template error: {str(exc)[:200]}"
     except Exception as exc:  # sandbox violations and type errors in a third-party template
-        return "", f"template error: {type(exc).__name__}: {str(exc)[:200]}"
+        from jinja2 import TemplateError
+        detail = str(exc)[:200] if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {str(exc)[:200]}"
+        return "", f"template error: {detail}"
     if len(text) > MAX_TEXT:
         return "", f"template error: it produced more than {MAX_TEXT // 1024} KiB of text"
     return " ".join(text.split()), None

@@ -77,7 +77,7 @@ class UnitResult:
     relations: list[tuple[str, str, str, str]] = field(default_factory=list)
     #: the run failed: pack -> messages; "" for what no single pack can be blamed for yet
     errors: dict[str, list[str]] = field(default_factory=dict)
-    problems: list[tuple[str, str]] = field(default_factory=list)  # (pack, message), findings kept
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (source, message), findings kept
     fired: int = 0
 
     @property
@@ -166,8 +166,11 @@ def _load(session_of, packs: list[KnowledgePack], kb: KnowledgeBase, refused: di
 
 
 def _work_on(unit: Unit, schemas: Mapping[str, FactSchema], facts: Sequence[Fact], as_of: datetime,
-             limit: int, run: bool, claimed: dict[str, str], say) -> UnitResult:
-    """One unit, step by step; ``say(step)`` before each, so the parent knows where it hangs."""
+             limit: int, run: bool, claimed: dict[str, str], say) -> tuple[UnitResult, object]:
+    """One unit, step by step; ``say(step)`` before each, so the parent knows where it hangs.
+    Returns the result and the session, which the caller drops only after sending the result
+    (tearing down an environment of many facts takes a while, and the last is never torn down:
+    the parent ends the worker)."""
     from hakb.engine import Session
     from hakb.findings import render_findings
     from hakb.knowledge import load_knowledge
@@ -188,20 +191,22 @@ def _work_on(unit: Unit, schemas: Mapping[str, FactSchema], facts: Sequence[Fact
     result = UnitResult(loaded=[p.name for p in loaded], refused=refused)
     result.articles = {i: a for i, a in kb.articles.items() if a.pack in result.loaded}
     if not run:
-        return result
+        return result, session
     session.article_packs = {i: a.pack for i, a in result.articles.items()}
     say("entering the facts")
     session.assert_case(int(as_of.timestamp()), as_of.isoformat(timespec="seconds"))
     session.assert_facts(facts)
+    result.problems = [("engine", message) for message in session.rejected]
     say("running the rules")
     inference = session.run(limit)
     result.fired, result.errors = inference.fired, inference.errors
     if result.errors:
-        return result  # a failed run's findings are left out, so they need not be written
+        return result, session  # a failed run's findings are left out, so they need not be written
     say("writing the findings")
-    result.findings, result.unverified, result.problems = render_findings(inference, facts, result.articles)
+    result.findings, result.unverified, problems = render_findings(inference, facts, result.articles)
+    result.problems += [(f"pack {pack}" if pack else "knowledge", message) for pack, message in problems]
     result.relations = inference.relations
-    return result
+    return result, session
 
 
 def _worker(conn, units, schemas, facts, as_of, limit, run, memory, claimed, parent=None) -> None:
@@ -217,8 +222,8 @@ def _worker(conn, units, schemas, facts, as_of, limit, run, memory, claimed, par
     try:
         for index, unit in enumerate(units):
             try:
-                result = _work_on(unit, schemas, facts, as_of, limit, run, claimed,
-                                  lambda step: conn.send(("step", index, step)))
+                result, session = _work_on(unit, schemas, facts, as_of, limit, run, claimed,
+                                           lambda step: conn.send(("step", index, step)))
             except EngineError as exc:
                 conn.send(("engine-error", index, str(exc)))
                 return
@@ -231,6 +236,7 @@ def _worker(conn, units, schemas, facts, as_of, limit, run, memory, claimed, par
             for article in result.articles.values():
                 claimed.setdefault(article.id, article.pack)
             conn.send(("done", index, result))
+            del session
     finally:
         conn.close()
 
@@ -246,6 +252,8 @@ def _describe_exit(code: int | None) -> str:
         except ValueError:
             name = f"signal {-code}"
         return f"crashed ({name})"
+    if code == 1:  # how CLIPS ends the process when it cannot allocate memory
+        return "exited with status 1 (out of memory? see --rule-memory)"
     return f"exited with status {code}"
 
 
@@ -402,8 +410,8 @@ def _knowledge(packs: Sequence[KnowledgePack], schemas: Mapping[str, FactSchema]
         outcome.unverified.extend(result.unverified)
         outcome.relations.extend(r for r in result.relations if r not in outcome.relations)
         outcome.packs.extend(p for p in result.loaded if p not in outcome.packs and p not in outcome.failed)
-        for pack, message in result.problems:
-            outcome.error(f"pack {pack}" if pack else "knowledge", message)
+        for source, message in result.problems:
+            outcome.error(source, message)
     outcome.packs.sort()
     return outcome
 

@@ -36,13 +36,8 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import yaml
-
 from hakb import __version__
 from hakb.model import KnowledgePack
-
-#: libyaml's safe loader when PyYAML was built with it (several times faster), else the pure one.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 SEVERITIES = ("critical", "error", "warning", "info")
 KINDS = ("fault", "expected-behaviour", "design")
@@ -98,11 +93,14 @@ class KnowledgeBase:
 def _front_matter(text: str, name: str) -> dict:
     """Front matter as a mapping, refused when it is too big, too nested or uses many aliases
     (an alias bomb is a few hundred bytes that expand to gigabytes)."""
+    import yaml  # only when an article is read, not from the cache
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when PyYAML has it: faster
     if len(text) > MAX_FRONT_MATTER_BYTES:
         raise KnowledgeError(f"{name}: front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB")
     aliases = depth = 0
     try:
-        for event in yaml.parse(text, Loader=_YAML_LOADER):
+        for event in yaml.parse(text, Loader=loader):
             if isinstance(event, yaml.AliasEvent):
                 aliases += 1
                 if aliases > MAX_ALIASES:
@@ -113,7 +111,7 @@ def _front_matter(text: str, name: str) -> dict:
                     raise KnowledgeError(f"{name}: front matter is nested deeper than {MAX_DEPTH} levels")
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
-        meta = yaml.load(text, Loader=_YAML_LOADER) or {}
+        meta = yaml.load(text, Loader=loader) or {}
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{name}: front matter is not valid YAML: {exc}") from exc
     if not isinstance(meta, dict):

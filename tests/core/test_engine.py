@@ -242,7 +242,13 @@ def test_duplicate_rule_names_across_packs_are_refused(tmp_path, monkeypatch):
     assert any("already defined" in e["message"] for e in case.errors)
 
 
-def test_unknown_slot_in_a_fact_is_rejected():
+def test_a_fact_that_does_not_fit_is_left_out_and_said(tmp_path):
+    """Bad data costs that fact, not the run (the parsers' own checks normally stop it earlier)."""
     session = Session({"test-item": SCHEMA})
-    with pytest.raises(ValueError, match="slots its schema lacks"):
-        session.assert_facts([Fact("test-item", {"nonsense": 1})])
+    entered = session.assert_facts([Fact("test-item", {"nonsense": 1}, line=4, artifact="a.txt"),
+                                    Fact("test-item", {"size": 2 ** 70}, line=5, artifact="a.txt"),
+                                    Fact("test-item", {"name": "ok", "size": 3})])
+    assert entered == 1 and len(list(session.env.facts())) == 1
+    assert session.rejected[0].startswith("a.txt:4: the test-item fact could not be entered: ")
+    assert "slots its schema lacks" in session.rejected[0]
+    assert session.rejected[1].startswith("a.txt:5: the test-item fact could not be entered: ")
