@@ -28,7 +28,6 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -574,15 +573,3 @@ def _evidence_fids(addresses) -> list[int]:
         except (KeyError, TypeError, LookupError, clips.CLIPSError):
             continue  # evidence that is not a parsed fact (a finding, a retracted fact) carries no line
     return fids
-
-
-def infer(schemas: Mapping[str, FactSchema], rule_files: Iterable[tuple[str, Path]],
-          facts: Sequence[Fact], as_of: datetime, limit: int = MAX_FIRINGS) -> Inference:
-    """Run ``rule_files`` (pairs of pack name and .clp path) over ``facts`` in this process, in one
-    environment. Only for trusted rules (hakb's tests); packs run through :mod:`hakb.isolation`."""
-    session = Session(schemas)
-    for pack, path in rule_files:
-        session.load_rules(pack, path)
-    session.assert_case(int(as_of.timestamp()), as_of.isoformat(timespec="seconds"))
-    session.assert_facts(facts)
-    return session.run(limit)

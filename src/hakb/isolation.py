@@ -243,7 +243,7 @@ def _worker(conn, units, schemas, facts, as_of, limit, run, memory, claimed, par
 
 # -- in hakb's process ---------------------------------------------------------------------------
 
-def _describe_exit(code: int | None) -> str:
+def _describe_exit(code: int | None, started: bool = True) -> str:
     if code is None:
         return "stopped"
     if code < 0:
@@ -252,7 +252,7 @@ def _describe_exit(code: int | None) -> str:
         except ValueError:
             name = f"signal {-code}"
         return f"crashed ({name})"
-    if code == 1:  # how CLIPS ends the process when it cannot allocate memory
+    if code == 1 and started:  # how CLIPS ends the process when it cannot allocate memory
         return "exited with status 1 (out of memory? see --rule-memory)"
     return f"exited with status {code}"
 
@@ -279,7 +279,7 @@ def _one_worker(units: Sequence[Unit], schemas, facts, as_of, timeout, limit, ru
             if not receiver.poll(max(deadline - time.monotonic(), 0)):
                 if step == "starting":
                     raise EngineError(f"the knowledge worker did not start within {allowance:g} s")
-                what = f"rules did not finish" if step in _RULE_STEPS else "did not finish"
+                what = "rules did not finish" if step in _RULE_STEPS else "did not finish"
                 hint = " (a rule looping?)" if step in _RULE_STEPS else ""
                 outcomes.append(Failure(f"{what} within {timeout:g} s while {step}{hint}"))
                 break
@@ -288,7 +288,7 @@ def _one_worker(units: Sequence[Unit], schemas, facts, as_of, timeout, limit, ru
             except (EOFError, OSError):
                 process.join(5)
                 if step == "starting":
-                    raise EngineError(f"the knowledge worker {_describe_exit(process.exitcode)} "
+                    raise EngineError(f"the knowledge worker {_describe_exit(process.exitcode, False)} "
                                       "before it started")
                 outcomes.append(Failure(f"the rule engine {_describe_exit(process.exitcode)} while {step}"))
                 break
@@ -354,16 +354,19 @@ def _knowledge(packs: Sequence[KnowledgePack], schemas: Mapping[str, FactSchema]
     options = dict(schemas=schemas, facts=facts, as_of=as_of, timeout=timeout, limit=limit, run=run,
                    memory=memory)
 
+    queue = groups_of(packs)
+    rank = {unit.group: number for number, unit in enumerate(queue)}  # who keeps an article id
+
     def claims(group: str) -> dict[str, str]:
-        """Article ids the other groups have, from the units done so far."""
-        return {i: a.pack for unit, result in kept if unit.group != group for i, a in result.articles.items()}
+        """Article ids that groups before ``group`` have, from the units done so far."""
+        return {i: a.pack for unit, result in kept if rank[unit.group] < rank[group]
+                for i, a in result.articles.items()}
 
     def fail(pack: str, messages: list[str]) -> None:
         for message in messages:
             outcome.error(f"pack {pack}", message)
         outcome.failed.setdefault(pack, "; ".join(messages))
 
-    queue = groups_of(packs)
     probed: dict[int, tuple[Unit, str]] = {}
     while queue:
         results, workers = _run_units(queue, claims, **options)
@@ -404,7 +407,20 @@ def _knowledge(packs: Sequence[KnowledgePack], schemas: Mapping[str, FactSchema]
             else:
                 kept.extend(healthy)
         queue = following
+    kept.sort(key=lambda item: rank[item[0].group])
+    owners: dict[str, str] = {}
     for unit, result in kept:
+        # An id a group before this one has (which failed, so the worker could not know it
+        # when this group ran) refuses the pack that claims it here.
+        clashes = {a.pack: a for i, a in result.articles.items() if owners.get(i, a.pack) != a.pack}
+        for pack, article in clashes.items():
+            fail(pack, [f"refused: {article.path.name}: article id {article.id!r} is already used "
+                        f"by pack {owners[article.id]}"])
+            result.loaded.remove(pack)
+        result.findings = [f for f in result.findings if f.pack not in clashes]
+        result.articles = {i: a for i, a in result.articles.items() if a.pack not in clashes}
+        result.relations = [r for r in result.relations if r[0] in result.articles and r[2] in result.articles]
+        owners.update((i, a.pack) for i, a in result.articles.items())
         outcome.articles.update(result.articles)
         outcome.findings.extend(result.findings)
         outcome.unverified.extend(result.unverified)
@@ -439,7 +455,8 @@ def read_knowledge(packs: Sequence[KnowledgePack], schemas: Mapping[str, FactSch
                      DEFAULT_TIMEOUT if timeout is None else timeout, memory, MAX_FIRINGS, run=False)
     errors: dict[str, list[str]] = {}
     for source, message in run.errors:
-        errors.setdefault(source.removeprefix("pack "), []).append(message.removeprefix("refused: "))
+        message = message.removeprefix("refused: ").removesuffix("; the pack's findings are left out")
+        errors.setdefault(source.removeprefix("pack "), []).append(message)
     return KnowledgeBase(articles=run.articles, errors=errors, packs=list(packs))
 
 

@@ -323,13 +323,13 @@ def read_pack(pack: KnowledgePack, cache: Path | None = None) -> PackReading:
     return reading
 
 
-def load_knowledge(packs: list[KnowledgePack], schemas: object = None) -> KnowledgeBase:
+def load_knowledge(packs: list[KnowledgePack]) -> KnowledgeBase:
     """Read and check every pack (articles, rule files); a refused pack is listed in ``errors``,
     the others still load. An article id already used by an earlier pack refuses the later pack.
 
     This reads files and runs no rule: whether CLIPS accepts the rules is checked where they
-    load, in the worker (:func:`hakb.isolation.read_knowledge` does both). ``schemas`` is
-    accepted for compatibility and not used.
+    load, in the worker (:func:`hakb.isolation.read_knowledge` does both, and is what hakb
+    itself calls: third-party front matter is not parsed in hakb's process).
     """
     kb = KnowledgeBase(packs=list(packs))
     for pack in packs:

@@ -14,7 +14,7 @@ import pytest
 from hostile_kit import (CRASHING_RULE, EXIT_RULE, FIRING_LOOP_RULE, LOOPING_RULE, SCHEMA, PackPlugin,
                          make_pack, rule_for)
 
-from hakb import Fact, KnowledgePack, hookimpl
+from hakb import Fact, KnowledgePack
 from hakb import engine, isolation
 from hakb.diagnosis import diagnose_facts
 from hakb.plugin_manager import get_plugin_manager
@@ -245,3 +245,18 @@ def test_packs_that_only_fail_together_keep_what_each_finds_alone(tmp_path, monk
     [message] = [e["message"] for e in case.errors if e["source"] == "engine"]
     assert message.startswith("packs finder, reactor together: rules did not finish within 1 s")
     assert "each ran alone" in message
+
+
+def test_an_article_id_stays_with_hakbs_own_pack_even_when_its_group_failed_first(tmp_path):
+    """hakb's packs run first and keep their ids; when their environment fails and reruns later,
+    a third-party pack that claimed one of their ids meanwhile is refused all the same."""
+    victim = make_pack(tmp_path / "victim", "victim", {"test-good": rule_for("test-good")})
+    crash = make_pack(tmp_path / "crash", "crash", {"test-crash": CRASHING_RULE})
+    thief = make_pack(tmp_path / "thief", "thief", {"test-good": rule_for("test-good", "(> ?s 1)")})
+    core = [dataclasses.replace(p, source=isolation.CORE_GROUP) for p in (victim, crash)]
+    other = dataclasses.replace(thief, source="other-distribution")
+    outcome = isolation.run_knowledge([other, *core], {"test-item": SCHEMA}, ITEMS, NOW, timeout=5)
+    assert [(f.id, f.pack) for f in outcome.findings] == [("test-good", "victim")]
+    assert outcome.failed["thief"] == ("refused: test-good.md: article id 'test-good' is already used "
+                                       "by pack victim")
+    assert "crashed" in outcome.failed["crash"] and outcome.packs == ["victim"]
