@@ -7,6 +7,10 @@ templates that turn the values into a summary and fix steps. Findings a rule rel
 
 Template values: ``{{ name }}`` is the value a rule gave, or all its distinct values joined by
 ", " when it gave several; ``each.name`` is always the list (``{% for h in each.host %}``).
+
+Templates come with third-party packs, so :func:`render_findings` runs in the knowledge worker
+(:mod:`hakb.isolation`), in Jinja's sandbox with limits on time, text and numbers
+(:func:`render`); :func:`assemble` works on the written findings, as plain data, in hakb's process.
 """
 
 from __future__ import annotations
