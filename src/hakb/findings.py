@@ -107,8 +107,8 @@ class _TemplateTimeout(BaseException):
     ``except Exception`` on the way can swallow it)."""
 
 
-@lru_cache(maxsize=1)
-def _sandbox():
+@lru_cache(maxsize=2)
+def _sandbox(placeholders: bool = False):
     """Jinja's sandbox, plus limits on the operators that make much from little:
     ``'x' * 3000000000``, ``9 ** 9 ** 9``, ``'%999999999s' % x``. Intercepting them also stops
     Jinja from computing such constants while it compiles the template. (Built on first use:
@@ -135,10 +135,12 @@ def _sandbox():
                 raise SecurityError("the text would be too long")
             return super().call_binop(context, operator, left, right)
 
+    if placeholders:
+        return LimitedSandbox(autoescape=False, undefined=_placeholder_class())
     return LimitedSandbox(autoescape=False, keep_trailing_newline=False)
 
 
-_compiled: dict[str, Any] = {}  # source -> compiled template, or why it does not compile
+_compiled: dict[tuple[str, bool], Any] = {}  # (source, placeholders) -> template, or why not
 
 
 def _on_alarm(signum, frame) -> None:
@@ -161,29 +163,31 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _compile(source: str):
+def _compile(source: str, placeholders: bool = False):
     """A compiled template, once per process (compiling costs a hundred times rendering), or
     why it does not compile."""
     from jinja2 import TemplateError
 
-    compiled = _compiled.get(source)
+    compiled = _compiled.get((source, placeholders))
     if compiled is None:
         try:
-            compiled = _sandbox().from_string(source)
+            compiled = _sandbox(placeholders).from_string(source)
         except TemplateError as exc:
             compiled = f"template error: {str(exc)[:200]}"
         except Exception as exc:  # a third-party template may break the compiler in other ways
             compiled = f"template error: {type(exc).__name__}"
-        _compiled[source] = compiled
+        _compiled[(source, placeholders)] = compiled
     return compiled
 
 
-def render(template: str, context: dict) -> tuple[str, str | None]:
+def render(template: str, context: dict, placeholders: bool = False,
+           limit: int = MAX_TEXT) -> tuple[str, str | None]:
     """(rendered text, None), or ("", why) when the template is broken or exceeds a limit
-    (:data:`TEMPLATE_SECONDS`, :data:`MAX_TEXT`, memory). Never the template's source."""
+    (:data:`TEMPLATE_SECONDS`, ``limit`` characters, memory). Never the template's source.
+    With ``placeholders``, names no value was given for show as ‹name›."""
     try:
         with _time_limit(TEMPLATE_SECONDS):
-            compiled = _compile(template)
+            compiled = _compile(template, placeholders)
             if isinstance(compiled, str):
                 return "", compiled
             text = compiled.render(context)
@@ -195,9 +199,9 @@ def render(template: str, context: dict) -> tuple[str, str | None]:
         from jinja2 import TemplateError
         detail = str(exc)[:200] if isinstance(exc, TemplateError) else f"{type(exc).__name__}: {str(exc)[:200]}"
         return "", f"template error: {detail}"
-    if len(text) > MAX_TEXT:
-        return "", f"template error: it produced more than {MAX_TEXT // 1024} KiB of text"
-    return " ".join(text.split()), None
+    if len(text) > limit:
+        return "", f"template error: it produced more than {limit // 1024} KiB of text"
+    return text, None
 
 
 def evidence_of(fids: Sequence[int], facts: Sequence[Fact]) -> list[Evidence]:
@@ -261,19 +265,18 @@ def render_findings(inference: Inference, facts: Sequence[Fact], articles: dict[
             problems.append((pack, f"finding {rule_id!r} has no article; shown with its id as title"))
         title = article.title if article else rule_id
         values = _merge_values(raws)
-        context: dict[str, Any] = {
-            name: (vals[0] if len(vals) == 1 else Values(vals)) for name, vals in values.items()}
-        context["each"] = {name: Values(vals) for name, vals in values.items()}
-        context["key"] = key
+        context = case_context(values, key)
         evidence = evidence_of([fid for raw in raws for fid in raw.evidence], facts)
         context["evidence"] = [e.as_dict() for e in evidence]
         summary, error = render(article.summary, context) if article else (rule_id, None)
+        summary = " ".join(summary.split())
         if error:
             problems.append((pack, f"{rule_id}: summary {error}"))
             summary = _plain_summary(title, error)
         steps = []
         for number, template in enumerate(article.fix if article else (), start=1):
             text, error = render(template, context)
+            text = " ".join(text.split())
             if error:
                 problems.append((pack, f"{rule_id}: fix step {number} {error}"))
                 text = (f"(Step {number} of this fix could not be filled in; read it with "
@@ -336,3 +339,65 @@ def build_findings(inference: Inference, facts: Sequence[Fact],
     """Merge, render and order the findings of one run. Returns (findings, unverified, problems)."""
     findings, unverified, problems = render_findings(inference, facts, articles)
     return assemble(findings, inference.relations), unverified, [message for _, message in problems]
+
+
+# -- articles for a reader (hakb kb show, SARIF rule help); in the worker, like all rendering ------
+
+@lru_cache(maxsize=1)
+def _placeholder_class():
+    from jinja2 import Undefined
+
+    class Placeholder(Undefined):
+        """A value no case gave: shows as ‹name› and counts as given, so every step reads."""
+
+        __slots__ = ()
+
+        def __str__(self) -> str:
+            return f"‹{self._undefined_name or 'value'}›"
+
+        def __bool__(self) -> bool:
+            return True
+
+        def __iter__(self):
+            yield self
+
+        def __len__(self) -> int:
+            return 1
+
+        def __getattr__(self, name: str):
+            if name.startswith("__"):
+                raise AttributeError(name)
+            return Placeholder(name=name)
+
+    return Placeholder
+
+
+_TAGS = re.compile(r"\{\{\s*([^}]*?)\s*\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+def case_context(values: dict[str, list], key: str = "") -> dict[str, Any]:
+    """What article templates see for a finding with ``values`` (see the module docstring)."""
+    context: dict[str, Any] = {name: (vals[0] if len(vals) == 1 else Values(vals))
+                               for name, vals in values.items()}
+    context["each"] = {name: Values(vals) for name, vals in values.items()}
+    context["key"] = key
+    return context
+
+
+def render_article(article: Article, values: dict[str, list] | None = None,
+                   key: str = "") -> tuple[str, str]:
+    """(summary, Markdown body) of ``article`` with its templates filled: with a case's
+    ``values``, or, without, with readable placeholders (‹holder›) where values would go.
+    Never shows template syntax: a template that fails leaves placeholders instead.
+    Runs in the knowledge worker (:func:`hakb.isolation.read_knowledge`), with :func:`render`'s
+    limits."""
+    context = {} if values is None else case_context(values, key)
+
+    def fill(source: str, limit: int) -> str:
+        text, error = render(source, context, placeholders=values is None, limit=limit)
+        if error:  # a third party's broken template: placeholders, not its source
+            return _TAGS.sub(lambda m: f"‹{m.group(1).split('|')[0].strip()}›" if m.group(1) else "",
+                             source)
+        return text
+
+    return " ".join(fill(article.summary, MAX_TEXT).split()), fill(article.body, 64 * MAX_TEXT)

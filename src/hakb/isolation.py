@@ -79,6 +79,7 @@ class UnitResult:
     errors: dict[str, list[str]] = field(default_factory=dict)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (source, message), findings kept
     fired: int = 0
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (summary, body) asked for
 
     @property
     def clean(self) -> bool:
@@ -103,6 +104,7 @@ class KnowledgeRun:
     packs: list[str] = field(default_factory=list)  # packs that ran (or loaded) without failing
     failed: dict[str, str] = field(default_factory=dict)  # pack -> why it failed or was refused
     articles: dict[str, Article] = field(default_factory=dict)
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # id -> (summary, body)
     attempts: int = 0  # worker processes started
 
     def error(self, source: str, message: str) -> None:
@@ -166,13 +168,14 @@ def _load(session_of, packs: list[KnowledgePack], kb: KnowledgeBase, refused: di
 
 
 def _work_on(unit: Unit, schemas: Mapping[str, FactSchema], facts: Sequence[Fact], as_of: datetime,
-             limit: int, run: bool, claimed: dict[str, str], say) -> tuple[UnitResult, object]:
+             limit: int, run: bool, claimed: dict[str, str], say,
+             texts: Mapping[str, tuple[dict | None, str]] | None = None) -> tuple[UnitResult, object]:
     """One unit, step by step; ``say(step)`` before each, so the parent knows where it hangs.
     Returns the result and the session, which the caller drops only after sending the result
     (tearing down an environment of many facts takes a while, and the last is never torn down:
     the parent ends the worker)."""
     from hakb.engine import Session
-    from hakb.findings import render_findings
+    from hakb.findings import render_article, render_findings
     from hakb.knowledge import load_knowledge
 
     say("reading the pack")
@@ -191,6 +194,10 @@ def _work_on(unit: Unit, schemas: Mapping[str, FactSchema], facts: Sequence[Fact
     result = UnitResult(loaded=[p.name for p in loaded], refused=refused)
     result.articles = {i: a for i, a in kb.articles.items() if a.pack in result.loaded}
     if not run:
+        wanted = [i for i in texts or () if i in result.articles]
+        if wanted:
+            say("writing the articles")
+            result.texts = {i: render_article(result.articles[i], *texts[i]) for i in wanted}
         return result, session
     session.article_packs = {i: a.pack for i, a in result.articles.items()}
     say("entering the facts")
@@ -209,7 +216,7 @@ def _work_on(unit: Unit, schemas: Mapping[str, FactSchema], facts: Sequence[Fact
     return result, session
 
 
-def _worker(conn, units, schemas, facts, as_of, limit, run, memory, claimed, parent=None) -> None:
+def _worker(conn, units, schemas, facts, as_of, limit, run, memory, claimed, texts, parent=None) -> None:
     """Body of the worker process: each unit in turn, saying which step it is at."""
     if parent is not None:
         _die_with_parent(parent)
@@ -223,7 +230,7 @@ def _worker(conn, units, schemas, facts, as_of, limit, run, memory, claimed, par
         for index, unit in enumerate(units):
             try:
                 result, session = _work_on(unit, schemas, facts, as_of, limit, run, claimed,
-                                           lambda step: conn.send(("step", index, step)))
+                                           lambda step: conn.send(("step", index, step)), texts)
             except EngineError as exc:
                 conn.send(("engine-error", index, str(exc)))
                 return
@@ -261,14 +268,14 @@ _RULE_STEPS = ("loading the rules", "entering the facts", "running the rules")
 
 
 def _one_worker(units: Sequence[Unit], schemas, facts, as_of, timeout, limit, run, memory,
-                claimed) -> list[UnitResult | Failure]:
+                claimed, texts=None) -> list[UnitResult | Failure]:
     """Run ``units`` in one worker until it finishes them or fails on one; returns the outcomes
     of the units it got to (the last a :class:`Failure` when it failed)."""
     context = multiprocessing.get_context(_start_method())
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_worker, name="hakb-knowledge", daemon=True,
                               args=(sender, list(units), dict(schemas), facts, as_of, limit, run,
-                                    memory, dict(claimed), os.getpid()))
+                                    memory, dict(claimed), dict(texts or {}), os.getpid()))
     process.start()
     sender.close()
     outcomes: list[UnitResult | Failure] = []
@@ -348,11 +355,12 @@ def _reason(result: UnitResult | Failure) -> str:
 
 
 def _knowledge(packs: Sequence[KnowledgePack], schemas: Mapping[str, FactSchema], facts: Sequence[Fact],
-               as_of: datetime, timeout: float, memory: int, limit: int, run: bool) -> KnowledgeRun:
+               as_of: datetime, timeout: float, memory: int, limit: int, run: bool,
+               texts: Mapping[str, tuple[dict | None, str]] | None = None) -> KnowledgeRun:
     outcome = KnowledgeRun()
     kept: list[tuple[Unit, UnitResult]] = []
     options = dict(schemas=schemas, facts=facts, as_of=as_of, timeout=timeout, limit=limit, run=run,
-                   memory=memory)
+                   memory=memory, texts=texts)
 
     queue = groups_of(packs)
     rank = {unit.group: number for number, unit in enumerate(queue)}  # who keeps an article id
@@ -422,6 +430,7 @@ def _knowledge(packs: Sequence[KnowledgePack], schemas: Mapping[str, FactSchema]
         result.relations = [r for r in result.relations if r[0] in result.articles and r[2] in result.articles]
         owners.update((i, a.pack) for i, a in result.articles.items())
         outcome.articles.update(result.articles)
+        outcome.texts.update((i, text) for i, text in result.texts.items() if i in result.articles)
         outcome.findings.extend(result.findings)
         outcome.unverified.extend(result.unverified)
         outcome.relations.extend(r for r in result.relations if r not in outcome.relations)
@@ -446,18 +455,22 @@ def run_knowledge(packs: Sequence[KnowledgePack], schemas: Mapping[str, FactSche
 
 
 def read_knowledge(packs: Sequence[KnowledgePack], schemas: Mapping[str, FactSchema],
-                   timeout: float | None = None, memory: int = DEFAULT_MEMORY_MIB) -> KnowledgeBase:
+                   timeout: float | None = None, memory: int = DEFAULT_MEMORY_MIB,
+                   texts: Mapping[str, tuple[dict | None, str]] | None = None) -> KnowledgeBase:
     """The packs' articles and refusals, checked in the worker as diagnose checks them (rules
-    loaded, none run); for ``hakb kb``."""
+    loaded, none run); for ``hakb kb``. ``texts`` asks for articles written out
+    (:func:`hakb.findings.render_article`: id -> (a case's values or None, key)); they come
+    back in ``KnowledgeBase.texts`` as (summary, Markdown body)."""
     from datetime import timezone
 
     run = _knowledge(packs, schemas, [], datetime.now(timezone.utc),
-                     DEFAULT_TIMEOUT if timeout is None else timeout, memory, MAX_FIRINGS, run=False)
+                     DEFAULT_TIMEOUT if timeout is None else timeout, memory, MAX_FIRINGS, run=False,
+                     texts=texts)
     errors: dict[str, list[str]] = {}
     for source, message in run.errors:
         message = message.removeprefix("refused: ").removesuffix("; the pack's findings are left out")
         errors.setdefault(source.removeprefix("pack "), []).append(message)
-    return KnowledgeBase(articles=run.articles, errors=errors, packs=list(packs))
+    return KnowledgeBase(articles=run.articles, errors=errors, packs=list(packs), texts=run.texts)
 
 
 def overhead_probe() -> float:

@@ -86,6 +86,8 @@ class KnowledgeBase:
     packs: list[KnowledgePack] = field(default_factory=list)
     #: pack -> the names its rule files use (fact types among them), to enter only those facts
     mentions: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: article id -> (summary, Markdown body), written in the worker when asked for
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 # -- articles ------------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from hakb import Parser, ParseError, hookimpl
-from hakb.cli import cli, exit_code
+from hakb.cli import cli
+from hakb.cli.diagnose import exit_code
 from bundles import example
 
 HEALTHY = example("locked-vmdk-healthy")
@@ -21,7 +22,7 @@ def test_a_complete_healthy_diagnosis_exits_0_and_says_so():
     result = diagnose("--format", "json", HEALTHY)
     report = json.loads(result.stdout)
     assert result.exit_code == 0
-    assert report["complete"] is True and report["incomplete"] == [] and report["findings"] == []
+    assert report["complete"] is True and report["incomplete_reasons"] == [] and report["findings"] == []
     text = diagnose(HEALTHY)
     assert "No known fault found." in text.stdout and "incomplete" not in text.stdout
 
@@ -58,7 +59,7 @@ def test_a_failed_parser_makes_the_diagnosis_incomplete_exit_3(tmp_path, broken_
     report = json.loads(result.stdout)
     assert result.exit_code == 3
     assert report["complete"] is False
-    assert report["incomplete"] == [f"{tmp_path / 'odd.txt'}: this format is broken on purpose (test parser)"]
+    assert report["incomplete_reasons"] == [f"{tmp_path / 'odd.txt'}: this format is broken on purpose (test parser)"]
     assert "No known fault found. The diagnosis is incomplete" in diagnose(HEALTHY, tmp_path / "odd.txt").stdout
     assert diagnose("--fail-on", "never", HEALTHY, tmp_path / "odd.txt").exit_code == 3
 
@@ -83,3 +84,10 @@ def test_nothing_diagnosable_is_2(tmp_path):
 def test_exit_code_table(severities, complete, fail_on, code):
     report = {"findings": [{"severity": s} for s in severities], "complete": complete}
     assert exit_code(report, fail_on) == code
+
+
+def test_help_states_the_real_rule_memory_default():
+    from hakb.isolation import DEFAULT_MEMORY_MIB
+    text = " ".join(CliRunner().invoke(cli, ["diagnose", "--help"]).stdout.split())
+    assert f"[default: {DEFAULT_MEMORY_MIB}]" in text
+    assert "3 the diagnosis is incomplete" in text

@@ -169,10 +169,10 @@ def test_an_endless_initialiser_does_not_hang_diagnose(tmp_path, monkeypatch):
 
 
 def test_an_endless_initialiser_does_not_hang_kb_list(tmp_path, monkeypatch):
-    import hakb.cli
     import hakb.isolation
+    import hakb.plugin_manager
     pm = plugin_manager(monkeypatch, hostile_pack(tmp_path / "evil", LOOPING_INITIALISER))
-    monkeypatch.setattr(hakb.cli, "get_plugin_manager", lambda: pm)
+    monkeypatch.setattr(hakb.plugin_manager, "get_plugin_manager", lambda: pm)
     monkeypatch.setattr(hakb.isolation, "DEFAULT_TIMEOUT", 1.0)
     started = time.monotonic()
     result = CliRunner().invoke(cli, ["kb", "list"])
@@ -345,5 +345,5 @@ def test_a_timed_out_pack_gives_exit_3_and_says_incomplete(tmp_path, monkeypatch
                                   str(HEALTHY)])
     report = json.loads(as_json.stdout)
     assert as_json.exit_code == 3 and report["complete"] is False
-    assert report["incomplete"][0].startswith("pack evil: rules did not finish within 1 s")
+    assert report["incomplete_reasons"][0].startswith("pack evil: rules did not finish within 1 s")
     assert report["findings"] == [] and report["packs"] == ["vmware"]
