@@ -143,7 +143,11 @@ def test_initialisers_handlers_and_instances_of_a_refused_pack_never_run_in_hakb
     assert refusal.startswith("refused: evil-fault.clp:2: uses 'defclass', which packs may not use")
     assert made == {"clips": [], "yaml": [], "jinja": []}  # nothing of it in this process
     assert_vmware_intact(case, monkeypatch)
-    CliRunner().invoke(cli, ["kb", "list"])
+    runner = CliRunner()
+    assert "vmware-locked-vmdk" in runner.invoke(cli, ["kb", "list"]).stdout
+    assert "‹" in runner.invoke(cli, ["kb", "show", "vmware-locked-vmdk"]).stdout  # placeholders filled
+    sarif = runner.invoke(cli, ["diagnose", "--no-save", "--format", "sarif", str(LOCKED)])
+    assert "Restart the management agent" in sarif.stdout  # the article's help text, written
     assert made == {"clips": [], "yaml": [], "jinja": []}
 
 
