@@ -4,7 +4,11 @@ Packs offered by one plugin share an environment (as packs of one distribution d
 tests also show how the culprit among them is found."""
 
 import dataclasses
+import json
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
 import time
 from datetime import datetime, timezone
@@ -15,7 +19,7 @@ from hostile_kit import (CRASHING_RULE, EXIT_RULE, FIRING_LOOP_RULE, LOOPING_RUL
                          make_pack, rule_for)
 
 from hakb import Fact, KnowledgePack
-from hakb import engine, isolation
+from hakb import isolation
 from hakb.diagnosis import diagnose_facts
 from hakb.plugin_manager import get_plugin_manager
 from hakb.testing import fact, only_finding
@@ -71,16 +75,33 @@ def same_source(*packs):
     return [dataclasses.replace(p, source="one-distribution") for p in packs]
 
 
-@pytest.mark.skipif(isolation._start_method() != "fork", reason="patching the worker needs fork")
-def test_exit_at_run_time_ends_only_the_worker(tmp_path, monkeypatch):
-    """Defence in depth: even if exit slipped past the allow-list, only the worker process ends."""
-    monkeypatch.setattr(engine, "ALLOWED_FUNCTIONS", engine.ALLOWED_FUNCTIONS | {"exit"})
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="patching the worker needs fork")
+def test_exit_at_run_time_ends_only_the_worker(tmp_path):
+    """Defence in depth: even if exit slipped past the allow-list, only the worker process ends.
+    (In a fresh interpreter: the patch reaches the worker by fork, which needs one thread.)"""
     good = make_pack(tmp_path / "good", "good", {"test-good": rule_for("test-good")})
     leaving = make_pack(tmp_path / "exit", "exit", {"test-exit": EXIT_RULE})
-    outcome = isolation.run_knowledge(same_source(leaving, good), {"test-item": SCHEMA}, ITEMS, NOW, timeout=5)
-    assert [f.id for f in outcome.findings] == ["test-good"]
-    assert list(outcome.failed) == ["exit"]
-    assert "exited with status 3" in outcome.failed["exit"]
+    script = textwrap.dedent(f"""
+        import dataclasses, json, sys
+        sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parent.parent)!r}]
+        from datetime import datetime, timezone
+        from pathlib import Path
+        from hostile_kit import SCHEMA
+        from hakb import Fact, KnowledgePack, engine, isolation
+        assert isolation._start_method() == "fork"
+        engine.ALLOWED_FUNCTIONS = engine.ALLOWED_FUNCTIONS | {{"exit"}}
+        packs = [KnowledgePack(name, Path(path), source="one-distribution")
+                 for name, path in (("exit", {str(leaving.path)!r}), ("good", {str(good.path)!r}))]
+        outcome = isolation.run_knowledge(packs, {{"test-item": SCHEMA}},
+                                          [Fact("test-item", {{"name": "disk1", "size": 50}})],
+                                          datetime.now(timezone.utc), timeout=5)
+        print(json.dumps({{"findings": [f.id for f in outcome.findings], "failed": outcome.failed}}))
+        """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "HAKB_CACHE": str(tmp_path / "cache")})
+    result = json.loads(done.stdout)
+    assert result["findings"] == ["test-good"]
+    assert list(result["failed"]) == ["exit"] and "exited with status 3" in result["failed"]["exit"]
 
 
 def test_a_pack_that_keeps_firing_is_attributed_to_that_pack(tmp_path):
