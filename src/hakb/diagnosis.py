@@ -57,7 +57,8 @@ class Diagnosis:
     def incomplete(self) -> list[str]:
         """Why the diagnosis is incomplete (a pack or parser failed or hit a limit); empty when
         it is complete. "No known fault found" only means healthy when this is empty."""
-        reasons = [f"{a.artifact.name}: {a.message}" for a in self.artifacts if a.status == "error"]
+        reasons = [f"{a.artifact.name}: {a.message}" for a in self.artifacts
+                   if a.status == "error" or getattr(a, "limited", False)]
         return reasons + [f"{e['source']}: {e['message']}" for e in self.errors]
 
     @property
