@@ -34,6 +34,9 @@ LABELS = {
     "beschreibung": "description", "task": "task", "aufgabe": "task",
 }
 _QUOTED = re.compile(r"['\u2018\u2019\"\u201c\u201d\u201e](?P<node>[A-Za-z][\w.-]{0,62})['\u2018\u2019\"\u201c\u201d]")
+_QUOTED_VM = re.compile(r"['\u2018\u2019\"\u201c\u201d\u201e](?:Virtual Machine |SCVMM )?(?P<node>[^'\u2018\u2019\"\u201c\u201d]{1,80}?)"
+                        r"(?: Resources)?['\u2018\u2019\"\u201c\u201d]")
+_NODE_QUOTED = re.compile(r"\b(?:node|Knoten)\s+['\u2018\u2019\"\u201c\u201d\u201e](?P<node>[A-Za-z][\w.-]{0,62})", re.I)
 _NODE_WORD = re.compile(r"\b(?:node|Knoten)\s+(?P<node>[A-Za-z][\w-]{0,62})\b", re.I)
 _CLUSTERING = re.compile(r"FailoverClustering|ClusSvc|Cluster Service", re.I)
 _HYPERV = re.compile(r"Hyper-V-(?:VMMS|High-Availability|Worker)", re.I)
@@ -94,7 +97,12 @@ def node_of(kind: str, message: str, named: str = "") -> str:
         return ""
     if named:
         return named
-    match = _QUOTED.search(message or "") or (_NODE_WORD.search(message or "") if kind.startswith("cluster") else None)
+    if kind.startswith("hyperv"):
+        match = _QUOTED_VM.search(message or "")
+    elif kind == "cluster-node-removed":
+        match = _QUOTED.search(message or "") or _NODE_WORD.search(message or "")
+    else:  # a resource, network or witness event names a node only as "node 'X'"
+        match = _NODE_QUOTED.search(message or "")
     return match.group("node") if match else ""
 
 
@@ -102,7 +110,8 @@ def event_fact(*, log: str, source: str, event_id: int | None, level: str, compu
                message: str, line: int, text: str, node: str = "") -> Fact:
     """The ``windows-event`` fact of one event, whatever shape it came in."""
     moment = parse_datetime(time)
-    kind = kind_of(source, event_id, message)
+    # a table may cut the source (``Microsoft-Windows...``): then the message tells
+    kind = kind_of("" if source.endswith(("...", "\u2026")) else source, event_id, message)
     computer = (computer or "").strip()
     return Fact("windows-event", {
         "log": log, "source": source, "event_id": event_id, "level": level, "computer": computer,
