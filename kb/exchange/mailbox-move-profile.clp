@@ -35,30 +35,98 @@
   (bind ?text (mailbox-move-profile-text ?subkey ?name ?decoded ?type ?value))
   (and (neq ?text "") (mailbox-move-same-server ?text ?server)))
 
+;;; Joins go through one fact per move and per database's server (built first), so the same
+;;; evidence seen k times (k bundles of one incident) costs O(k) firings: the conclusion is
+;;; asserted once per mailbox and each move, database and profile line adds itself as evidence.
+
+(deftemplate mailbox-move-rpc "A database (name without server prefix) and its RpcClientAccessServer."
+  (slot db (type STRING)) (slot server (type STRING)))
+(deftemplate mailbox-move-done "A completed move of a mailbox between two databases."
+  (slot mailbox (type STRING)) (slot source (type STRING)) (slot target (type STRING))
+  (slot source_db (type STRING)) (slot target_db (type STRING)) (slot completed (type STRING)))
+(deftemplate mailbox-move-profile-server "A server an Outlook profile value names."
+  (slot server (type STRING)))
+(deftemplate mailbox-move-cross "A completed move across RPC Client Access servers."
+  (slot mailbox (type STRING)) (slot source (type STRING)) (slot target (type STRING))
+  (slot source_db (type STRING)) (slot target_db (type STRING)) (slot completed (type STRING))
+  (slot old (type STRING)) (slot new (type STRING)))
+
+;;; -- one fact per database server, move and profile server ------------------------------------
+
+(defrule mailbox-move-profile-rpc
+  (mailbox-database (name ?sn) (rpc_client_access_server ?server&~""))
+  =>
+  (assert (mailbox-move-rpc (db (mailbox-move-db ?sn)) (server ?server))))
+
+(defrule mailbox-move-profile-done
+  (mailbox-move (mailbox ?who) (status ?st&:(str-index "completed" (lowcase ?st)))
+                (source_database ?sd) (target_database ?td) (completed_iso ?when))
+  =>
+  (assert (mailbox-move-done (mailbox ?who) (source ?sd) (target ?td) (source_db (mailbox-move-db ?sd))
+                             (target_db (mailbox-move-db ?td)) (completed ?when))))
+
+(defrule mailbox-move-profile-names-server
+  (registry-value (subkey ?k) (name ?n) (decoded ?d) (reg_type ?rt)
+                  (value ?v&:(neq (mailbox-move-profile-text ?k ?n ?d ?rt ?v) "")))
+  =>
+  (assert (mailbox-move-profile-server (server (mailbox-move-profile-text ?k ?n ?d ?rt ?v)))))
+
+;;; -- the conclusion, once per move and pair of servers -----------------------------------------
+
+(defrule mailbox-move-profile-cross
+  (mailbox-move-done (mailbox ?who) (source ?sd) (target ?td) (source_db ?sdb) (target_db ?tdb)
+                     (completed ?when))
+  (mailbox-move-rpc (db ?sdb) (server ?old))
+  (mailbox-move-rpc (db ?tdb) (server ?new))
+  (test (not (mailbox-move-same-server ?old ?new)))
+  =>
+  (assert (mailbox-move-cross (mailbox ?who) (source ?sd) (target ?td) (source_db ?sdb) (target_db ?tdb)
+                              (completed ?when) (old ?old) (new ?new))))
+
 (defrule mailbox-move-profile-cross-server
   "A completed move between databases with different RpcClientAccessServer values."
-  ?m <- (mailbox-move (mailbox ?who) (status ?st&:(str-index "completed" (lowcase ?st)))
-                      (source_database ?sd) (target_database ?td) (completed_iso ?when))
-  ?s <- (mailbox-database (name ?sn&:(eq (mailbox-move-db ?sn) (mailbox-move-db ?sd)))
-                          (rpc_client_access_server ?old&~""))
-  ?t <- (mailbox-database (name ?tn&:(eq (mailbox-move-db ?tn) (mailbox-move-db ?td)))
-                          (rpc_client_access_server ?new&~""))
-  (test (not (mailbox-move-same-server ?old ?new)))
-  (not (registry-value (subkey ?k) (name ?n) (decoded ?d) (reg_type ?rt)
-                       (value ?v&:(mailbox-move-profile-names ?new ?k ?n ?d ?rt ?v))))
+  (mailbox-move-cross (mailbox ?who) (source ?sd) (target ?td) (completed ?when) (old ?old) (new ?new))
+  (not (mailbox-move-profile-server (server ?p&:(mailbox-move-same-server ?p ?new))))
   =>
-  (assert (hakb-finding (id "mailbox-move-profile") (key ?who) (evidence ?m ?s ?t) (confidence 0.6)
+  (assert (hakb-finding (id "mailbox-move-profile") (key ?who) (confidence 0.6)
             (vars mailbox ?who source_database ?sd target_database ?td old_server ?old
                   new_server ?new completed ?when))))
 
 (defrule mailbox-move-profile-seen
   "The collected Outlook profile still names the source database's RPC Client Access server."
-  (hakb-finding (id "mailbox-move-profile") (key ?who))
-  (mailbox-move (mailbox ?who) (source_database ?sd))
-  (mailbox-database (name ?sn&:(eq (mailbox-move-db ?sn) (mailbox-move-db ?sd)))
-                    (rpc_client_access_server ?old&~""))
+  (exists (hakb-finding (id "mailbox-move-profile") (key ?who)))
+  (mailbox-move-cross (mailbox ?who) (old ?old))
+  (mailbox-move-profile-server (server ?p&:(mailbox-move-same-server ?p ?old)))
+  =>
+  (assert (hakb-finding (id "mailbox-move-profile") (key ?who) (confidence 0.95)
+            (vars profile_server ?p))))
+
+;;; -- each piece of evidence, once, to the finding of its mailbox --------------------------------
+
+(defrule mailbox-move-profile-move-evidence
+  "The move statistics line of the cross-server move."
+  (mailbox-move-cross (mailbox ?who) (source ?sd) (target ?td) (completed ?when))
+  (exists (hakb-finding (id "mailbox-move-profile") (key ?who)))
+  ?m <- (mailbox-move (mailbox ?who) (status ?st&:(str-index "completed" (lowcase ?st)))
+                      (source_database ?sd) (target_database ?td) (completed_iso ?when))
+  =>
+  (assert (hakb-finding (id "mailbox-move-profile") (key ?who) (evidence ?m))))
+
+(defrule mailbox-move-profile-database-evidence
+  "The source and target databases' lines naming their RPC Client Access servers."
+  (mailbox-move-cross (mailbox ?who) (source_db ?sdb) (target_db ?tdb) (old ?old) (new ?new))
+  (exists (hakb-finding (id "mailbox-move-profile") (key ?who)))
+  ?s <- (mailbox-database (name ?sn) (rpc_client_access_server ?rpc&?old|?new))
+  (test (or (and (eq ?rpc ?old) (eq (mailbox-move-db ?sn) ?sdb))
+            (and (eq ?rpc ?new) (eq (mailbox-move-db ?sn) ?tdb))))
+  =>
+  (assert (hakb-finding (id "mailbox-move-profile") (key ?who) (evidence ?s))))
+
+(defrule mailbox-move-profile-profile-evidence
+  "The profile values still naming the source database's server."
+  (mailbox-move-cross (mailbox ?who) (old ?old))
+  (exists (hakb-finding (id "mailbox-move-profile") (key ?who)))
   ?p <- (registry-value (subkey ?k) (name ?n) (decoded ?d) (reg_type ?rt)
                         (value ?v&:(mailbox-move-profile-names ?old ?k ?n ?d ?rt ?v)))
   =>
-  (assert (hakb-finding (id "mailbox-move-profile") (key ?who) (evidence ?p) (confidence 0.95)
-            (vars profile_server (mailbox-move-profile-text ?k ?n ?d ?rt ?v)))))
+  (assert (hakb-finding (id "mailbox-move-profile") (key ?who) (evidence ?p))))
