@@ -24,17 +24,20 @@
 ;;; -- one fact per array, answer and pair -------------------------------------------------------
 
 (defrule cas-array-switchover-array
+  (declare (salience 10))
   (cas-array (fqdn ?f&~"") (site ?site))
   =>
   (assert (cas-array-switchover-array (fqdn ?f) (site ?site))))
 
 (defrule cas-array-switchover-answer
+  (declare (salience 10))
   (dns-lookup (name ?name&~"") (addresses $? ?ip $?) (dns_server ?server))
   (exists (cas-array-switchover-array (fqdn ?name)))
   =>
   (assert (cas-array-switchover-answer (name ?name) (address ?ip) (server ?server))))
 
 (defrule cas-array-switchover-pair
+  (declare (salience 10))
   (cas-array-switchover-array (fqdn ?fa))
   (cas-array-switchover-array (fqdn ?fb&:(< (str-compare ?fa ?fb) 0)))
   (cas-array-switchover-answer (name ?fa) (address ?ip))

@@ -17,6 +17,9 @@
   (foreach ?x ?items (bind ?out (if (eq ?out "") then (str-cat ?x) else (str-cat ?out ", " ?x))))
   ?out)
 
+(deftemplate sccl-counted "The cluster's nodes were counted for this CMS." (slot cms) (multislot nodes))
+(deftemplate sccl-over "The cluster of this CMS has more than 16 nodes." (slot cms))
+
 (defrule exchange2007-scc-node-limit-exchange
   ?m <- (exchange-mailbox-server (kind "SCC") (name ?cms) (node_count ?n&:(integerp ?n)&:(> ?n 8))
                                  (redundant_machines $?nodes))
@@ -25,12 +28,27 @@
             (vars cms ?cms count ?n limit 8 what "nodes with Exchange (RedundantMachines)" nodes (sccl-join $?nodes)))))
 
 (defrule exchange2007-scc-node-limit-cluster
-  "More than 16 cluster nodes (counted when the rule fires: every fact is in by then)."
-  ?m <- (exchange-mailbox-server (kind "SCC") (name ?cms) (redundant_machines $?nodes))
-  ?c <- (cluster-node (line ?l0))
-  (not (cluster-node (line ?l&:(< ?l ?l0))))
+  "More than 16 cluster nodes, each node counted once by name (counted when the rule fires: every
+   fact is in by then). Once per CMS and nodes, however many times the same server was seen."
+  (exchange-mailbox-server (kind "SCC") (name ?cms) (redundant_machines $?nodes))
+  (not (sccl-counted (cms ?cms) (nodes $?nodes)))
+  (exists (cluster-node))
   =>
-  (bind ?count (length$ (find-all-facts ((?x cluster-node)) TRUE)))
+  (assert (sccl-counted (cms ?cms) (nodes $?nodes)))
+  (bind ?names (create$))
+  (do-for-all-facts ((?x cluster-node)) (not (member$ (lowcase ?x:node) ?names))
+    (bind ?names (create$ ?names (lowcase ?x:node))))
+  (bind ?count (length$ ?names))
   (if (> ?count 16) then
-    (assert (hakb-finding (id "exchange2007-scc-node-limit") (key ?cms) (evidence ?m ?c)
+    (assert (sccl-over (cms ?cms)))
+    (assert (hakb-finding (id "exchange2007-scc-node-limit") (key ?cms)
               (vars cms ?cms count ?count limit 16 what "failover cluster nodes" nodes (sccl-join $?nodes))))))
+
+(defrule exchange2007-scc-node-limit-cluster-evidence
+  "The server's lines and the first line of the cluster node listing."
+  (sccl-over (cms ?cms))
+  (or ?e <- (exchange-mailbox-server (kind "SCC") (name ?cms))
+      (and ?e <- (cluster-node (line ?l0))
+           (not (cluster-node (line ?l&:(< ?l ?l0))))))
+  =>
+  (assert (hakb-finding (id "exchange2007-scc-node-limit") (key ?cms) (evidence ?e))))

@@ -54,11 +54,13 @@
 ;;; -- one fact per database server, move and profile server ------------------------------------
 
 (defrule mailbox-move-profile-rpc
+  (declare (salience 10))
   (mailbox-database (name ?sn) (rpc_client_access_server ?server&~""))
   =>
   (assert (mailbox-move-rpc (db (mailbox-move-db ?sn)) (server ?server))))
 
 (defrule mailbox-move-profile-done
+  (declare (salience 10))
   (mailbox-move (mailbox ?who) (status ?st&:(str-index "completed" (lowcase ?st)))
                 (source_database ?sd) (target_database ?td) (completed_iso ?when))
   =>
@@ -66,6 +68,7 @@
                              (target_db (mailbox-move-db ?td)) (completed ?when))))
 
 (defrule mailbox-move-profile-names-server
+  (declare (salience 10))
   (registry-value (subkey ?k) (name ?n) (decoded ?d) (reg_type ?rt)
                   (value ?v&:(neq (mailbox-move-profile-text ?k ?n ?d ?rt ?v) "")))
   =>
@@ -74,6 +77,7 @@
 ;;; -- the conclusion, once per move and pair of servers -----------------------------------------
 
 (defrule mailbox-move-profile-cross
+  (declare (salience 10))
   (mailbox-move-done (mailbox ?who) (source ?sd) (target ?td) (source_db ?sdb) (target_db ?tdb)
                      (completed ?when))
   (mailbox-move-rpc (db ?sdb) (server ?old))
@@ -94,8 +98,8 @@
 
 (defrule mailbox-move-profile-seen
   "The collected Outlook profile still names the source database's RPC Client Access server."
-  (exists (hakb-finding (id "mailbox-move-profile") (key ?who)))
   (mailbox-move-cross (mailbox ?who) (old ?old))
+  (exists (hakb-finding (id "mailbox-move-profile") (key ?who)))
   (mailbox-move-profile-server (server ?p&:(mailbox-move-same-server ?p ?old)))
   =>
   (assert (hakb-finding (id "mailbox-move-profile") (key ?who) (confidence 0.95)
