@@ -17,10 +17,20 @@
   (foreach ?x ?items (bind ?out (if (eq ?out "") then (str-cat ?x) else (str-cat ?out ", " ?x))))
   ?out)
 
+;; One fact per DAG (the same DAG seen in k bundles is one), so each VM line joins one DAG fact:
+;; k copies cost O(k).
+(deftemplate dghp-dag "A DAG and its members." (slot name) (multislot servers))
+
+(defrule dag-hyperv-practices-dag
+  (declare (salience 10))
+  (exchange-dag (name ?dag) (servers $?s))
+  =>
+  (assert (dghp-dag (name ?dag) (servers $?s))))
+
 (defrule dag-hyperv-practices
   ?p <- (cluster-parameter (vm ?vm&~"") (artifact ?a) (line ?l))
   (not (cluster-parameter (vm ?vm2&:(eq (dghp-host ?vm2) (dghp-host ?vm))) (artifact ?a) (line ?l2&:(< ?l2 ?l))))
-  ?d <- (exchange-dag (name ?dag) (servers $?s&:(dghp-in ?vm $?s)))
+  (dghp-dag (name ?dag) (servers $?s&:(dghp-in ?vm $?s)))
   =>
   (assert (hakb-finding (id "dag-hyperv-practices") (key ?dag) (evidence ?p)
             (vars dag ?dag vm (upcase (dghp-host ?vm))))))
