@@ -65,15 +65,42 @@
   =>
   (assert (windows-cluster-sign (host (windows-nlb-host ?h)) (what "it runs the cluster service (cluster.log)") (fact ?f))))
 
-(defrule windows-nlb-on-failover-cluster
-  (windows-nlb-sign (host ?h) (what ?nw) (fact ?n))
-  (windows-cluster-sign (host ?h) (what ?cw) (fact ?c))
+;; Each sign once per host and kind (the same evidence seen in k bundles is one), so the conclusion
+;; joins one fact per sign, not k x k lines: k copies cost O(k), and each line adds itself as evidence.
+(deftemplate windows-nlb-seen (slot host (type STRING)) (slot what (type STRING)) (slot cluster-ip (type STRING)))
+(deftemplate windows-cluster-seen (slot host (type STRING)) (slot what (type STRING)))
+(deftemplate windows-nlb-flagged "The host has the finding." (slot host (type STRING)))
+
+(defrule windows-nlb-on-failover-cluster-nlb-seen
+  (windows-nlb-sign (host ?h) (what ?w) (cluster-ip ?ip))
   =>
-  (assert (hakb-finding (id "windows-nlb-on-failover-cluster") (key ?h) (evidence ?n ?c)
+  (assert (windows-nlb-seen (host ?h) (what ?w) (cluster-ip ?ip))))
+
+(defrule windows-nlb-on-failover-cluster-cluster-seen
+  (windows-cluster-sign (host ?h) (what ?w))
+  =>
+  (assert (windows-cluster-seen (host ?h) (what ?w))))
+
+(defrule windows-nlb-on-failover-cluster
+  (windows-nlb-seen (host ?h) (what ?nw))
+  (windows-cluster-seen (host ?h) (what ?cw))
+  =>
+  (assert (windows-nlb-flagged (host ?h)))
+  (assert (hakb-finding (id "windows-nlb-on-failover-cluster") (key ?h)
             (vars server (upcase ?h) nlb ?nw cluster ?cw))))
 
+(defrule windows-nlb-on-failover-cluster-evidence
+  "Each line showing NLB on the host, or its cluster membership."
+  (windows-nlb-flagged (host ?h))
+  (exists (windows-nlb-sign (host ?h)))
+  (exists (windows-cluster-sign (host ?h)))
+  (or (windows-nlb-sign (host ?h) (fact ?e))
+      (windows-cluster-sign (host ?h) (fact ?e)))
+  =>
+  (assert (hakb-finding (id "windows-nlb-on-failover-cluster") (key ?h) (evidence ?e))))
+
 (defrule windows-nlb-on-failover-cluster-ip
-  (windows-nlb-sign (host ?h) (cluster-ip ?ip&~""))
-  (hakb-finding (id "windows-nlb-on-failover-cluster") (key ?h))
+  (windows-nlb-flagged (host ?h))
+  (windows-nlb-seen (host ?h) (cluster-ip ?ip&~""))
   =>
   (assert (hakb-finding (id "windows-nlb-on-failover-cluster") (key ?h) (vars cluster_ip ?ip))))
