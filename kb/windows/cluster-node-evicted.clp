@@ -20,9 +20,26 @@
   (assert (hakb-finding (id "cluster-node-evicted") (key (cluster-node-evicted-host ?n)) (evidence ?e)
             (vars node (upcase (cluster-node-evicted-host ?n)) reporter ?h time ?t))))
 
+;; One fact per removal (node and time; the same removal seen in k bundles is one), so each
+;; symptom line joins one removal, not k: k copies cost O(k).
+(deftemplate cluster-node-evicted-removal "A node removed at a time (host: the log that says so, or \"\")."
+  (slot node) (slot epoch) (slot host))
+
+(defrule cluster-node-evicted-removal-event
+  (declare (salience 10))
+  (windows-event (kind "cluster-node-removed") (node ?n) (epoch ?ep&:(integerp ?ep)))
+  =>
+  (assert (cluster-node-evicted-removal (node ?n) (epoch ?ep) (host ""))))
+
+(defrule cluster-node-evicted-removal-log
+  (declare (salience 10))
+  (cluster-log-event (kind "node-removed") (node ?n) (epoch ?ep&:(integerp ?ep)) (host ?h))
+  =>
+  (assert (cluster-node-evicted-removal (node ?n) (epoch ?ep) (host ?h))))
+
 (defrule cluster-node-evicted-symptoms-after-event
   "Missed heartbeats, unreachable endpoints and routes down just before a removal event."
-  (windows-event (kind "cluster-node-removed") (node ?n) (epoch ?ep&:(integerp ?ep)))
+  (cluster-node-evicted-removal (node ?n) (epoch ?ep) (host ""))
   ?s <- (cluster-log-event (kind ?k&"missed-heartbeat"|"unreachable"|"route-down"|"node-disconnected")
                            (epoch ?se&:(integerp ?se)&:(<= (- ?ep 300) ?se ?ep)))
   =>
@@ -30,7 +47,7 @@
             (vars symptom ?k))))
 
 (defrule cluster-node-evicted-symptoms-in-log
-  (cluster-log-event (kind "node-removed") (node ?n) (epoch ?ep&:(integerp ?ep)) (host ?h))
+  (cluster-node-evicted-removal (node ?n) (epoch ?ep) (host ?h&~""))
   ?s <- (cluster-log-event (kind ?k&"missed-heartbeat"|"unreachable"|"route-down"|"node-disconnected")
                            (host ?h) (epoch ?se&:(integerp ?se)&:(<= (- ?ep 300) ?se ?ep)))
   =>
