@@ -122,7 +122,6 @@ def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, ma
     from hakb.bundle import Limits
     from hakb.cli.progress import make_progress
     from hakb.diagnosis import diagnose as run
-    from hakb.store import StoreError
 
     check_writable(output)  # before the work: an unwritable -o must not cost a diagnosis
     when = parse_moment(as_of, "--as-of")
@@ -142,6 +141,8 @@ def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, ma
     report = case.as_dict()
     save_error = None
     if store is not None:
+        from hakb.store import StoreError  # only when saving: --no-save does without sqlite-utils
+
         try:
             store.save(case)
             root_obj()["saved"] = case.case_id
