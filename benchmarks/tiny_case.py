@@ -29,8 +29,26 @@ def best(command: list[str], runs: int = 5) -> float:
     return min(times)
 
 
+def compile_sources() -> None:
+    """Write hakb's bytecode when the environment stops Python from doing so on import
+    (PYTHONDONTWRITEBYTECODE): an installed hakb has its bytecode (pip compiles it), an
+    editable checkout run that way would compile every module on every start."""
+    import compileall
+    import os
+
+    if not (sys.flags.dont_write_bytecode or os.environ.get("PYTHONDONTWRITEBYTECODE")):
+        return
+    import hakb
+    import hakb.plugins
+
+    for folder in [*hakb.__path__, *hakb.plugins.__path__]:
+        compileall.compile_dir(folder, quiet=1)
+    print("PYTHONDONTWRITEBYTECODE is set: hakb's bytecode was written first, as pip does on install")
+
+
 def main() -> None:
     hakb = str(Path(sys.executable).parent / "hakb")
+    compile_sources()
     folder = Path(tempfile.mkdtemp(prefix="hakb-tiny-"))
     try:
         (folder / "esx03").mkdir()
