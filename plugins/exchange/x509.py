@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import re
 from datetime import timezone
-from typing import Iterable, Iterator
-
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.x509.oid import NameOID
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from hakb import Artifact, Fact, Head, Parser, ParseError
+
+if TYPE_CHECKING:  # cryptography is imported when a certificate is read (a tenth of start-up)
+    from cryptography import x509
 
 #: Certificate files larger than this are not certificates (a bundle of many would still fit).
 MAX_BYTES = 4 * 1024 * 1024
@@ -59,6 +58,10 @@ def _self_signed(cert: x509.Certificate) -> bool:
 
 def certificate_slots(cert: x509.Certificate, source: str) -> dict:
     """The ``certificate`` fact slots of a loaded certificate."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import NameOID
+
     domains: list[str] = []
     try:
         san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
@@ -88,6 +91,8 @@ def _as_ascii(data: bytes) -> bytes:
 
 
 def _is_der(data: bytes) -> bool:
+    from cryptography import x509
+
     try:
         x509.load_der_x509_certificate(data)
     except ValueError:
@@ -115,6 +120,8 @@ def _slots_or_error(cert: x509.Certificate, source: str) -> dict:
 
 
 def parse(chunks: Iterable[bytes], artifact: Artifact) -> Iterator[Fact]:
+    from cryptography import x509
+
     data = b""
     for chunk in chunks:
         if isinstance(chunk, tuple):  # fed text lines (a test kit, a text-only caller): PEM still works
