@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from hakb import __version__
-from hakb.bundle import InputError, Limits
+from hakb.bundle import InputError, Limits, parse_size
 from hakb.engine import EngineError
 from hakb.isolation import DEFAULT_TIMEOUT as DEFAULT_RULE_TIMEOUT
 from hakb.knowledge import SEVERITIES, KnowledgeError, load_knowledge
@@ -118,8 +118,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
               "ISO time instead of the bundle's collection time.")
 @click.option("--no-save", is_flag=True, help="Do not store the case.")
 @click.option("--show-skipped", is_flag=True, help="List artifacts no parser recognised.")
-@click.option("--max-unpacked", type=int, default=Limits.max_total_bytes, show_default=True,
-              metavar="BYTES", help="Refuse archives that unpack to more than this.")
+@click.option("--max-unpacked", type=click.types.FuncParamType(parse_size), default="20G", show_default=True,
+              metavar="SIZE", help="Refuse archives that unpack to more than this in all (20G, 500M, bytes).")
 @click.option("--max-files", type=int, default=Limits.max_files, show_default=True,
               help="Refuse archives with more members than this.")
 @click.option("--max-ratio", type=float, default=Limits.max_ratio, show_default=True,
@@ -349,17 +349,15 @@ def kb_search(words, db: str | None) -> None:
 @click.option("--host", metavar="NAME", help="Host for files whose path names none.")
 def parse(paths, host) -> None:
     """Print the facts parsers make of PATHS (JSON lines); for plugin authors."""
-    import tempfile
-
-    from hakb.bundle import collect
+    from hakb.bundle import collect, work_folder
     from hakb.parsing import parse_artifact
     from hakb.plugin_manager import parsers
 
     pm = get_plugin_manager()
     schemas = fact_schemas(pm)
     available = parsers(pm, schemas)
-    with tempfile.TemporaryDirectory(prefix="hakb-") as workdir:
-        inventory = collect(list(paths), Path(workdir), host=host)
+    with work_folder() as workdir:
+        inventory = collect(list(paths), workdir, host=host)
         for artifact in inventory.artifacts:
             result = parse_artifact(artifact, available, schemas)
             click.echo(f"# {artifact.name}: {result.status} {result.parser or ''} {result.message or ''}",
