@@ -38,8 +38,11 @@ def test_an_over_long_integer_fails_only_its_artifact(tmp_path, source, target, 
     case = diagnose([str(bundle)])
     by_name = {a.artifact.name: a for a in case.artifacts}
     bad = by_name[f"{bundle}/{target}"]
-    assert bad.status == "error" and bad.facts == []
-    assert bad.message == f"line {line}: {slot}: integer {HUGE} does not fit the engine's 64-bit integers"
+    # The part of the artifact holding the value is an error naming the line (its other
+    # sections, such as the active hosts after a lock dump, may still be read).
+    assert bad.status == "error"
+    assert bad.message.endswith(f"line {line}: {slot}: integer {HUGE} does not fit the engine's 64-bit integers")
+    assert not any(f.type == slot.split(".")[0] for f in bad.facts)
     # Every pack ran, and the example's finding is still there.
     assert case.packs == ["exchange", "nsx", "sql", "vmware", "windows"] and case.errors == []
     assert "vmware-locked-vmdk" in {f.id for f in case.findings}
