@@ -55,11 +55,11 @@ class Limits:
     max_depth: int = 3
 
 
-def human_size(count: float) -> str:
+def exact_size(count: float) -> str:
     """``count`` bytes in the largest unit that says it exactly (to one decimal), so a limit
     reads as it was given: 20 GiB, 1.5 MiB, 5000 bytes.
 
-    >>> [human_size(n) for n in (20 * 1024**3, 1536 * 1024, 5000)]
+    >>> [exact_size(n) for n in (20 * 1024**3, 1536 * 1024, 5000)]
     ['20 GiB', '1.5 MiB', '5000 bytes']
     """
     count = int(count)
@@ -113,12 +113,12 @@ class Budget:
                     raise LimitExceeded(f"more than {self.limits.max_files} members in all "
                                         "(raise --max-files)", budget)
                 if budget.unpacked + count > self.limits.max_total_bytes:
-                    raise LimitExceeded(f"unpacks to more than {human_size(self.limits.max_total_bytes)} "
+                    raise LimitExceeded(f"unpacks to more than {exact_size(self.limits.max_total_bytes)} "
                                         "in all (raise --max-unpacked)", budget)
                 if budget.unpacked + count > budget._allowance():
                     raise LimitExceeded(
                         f"compression ratio above {ratio} for all inputs together ("
-                        f"{human_size(budget.size)} given), an archive bomb? (raise --max-ratio if it "
+                        f"{exact_size(budget.size)} given), an archive bomb? (raise --max-ratio if it "
                         "is genuine)", budget)
             elif budget.unpacked + count > budget._allowance():
                 raise LimitExceeded(f"compression ratio above {ratio}, an archive bomb? (raise "

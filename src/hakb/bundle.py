@@ -34,9 +34,10 @@ from pathlib import Path
 from typing import BinaryIO, Iterator
 
 from hakb.archives import (Budget, LimitExceeded, Limits, archive_kind, decompress_gzip, extract_tar,
-                           extract_zip, given_size, human_size)
+                           extract_zip, exact_size, given_size)
 from hakb.hosts import is_host_name, looks_like_host
 from hakb.model import Artifact
+from hakb.safetext import one_line
 
 try:
     import fcntl  # advisory locks: a run's lock dies with it, even on SIGKILL
@@ -44,7 +45,7 @@ except ImportError:  # Windows
     fcntl = None
 
 __all__ = ["InputError", "Inventory", "LimitExceeded", "Limits", "collect", "display_name",
-           "host_from_parts", "parse_size", "work_folder"]
+           "host_from_parts", "work_folder"]
 
 VM_SUPPORT_FOLDER = re.compile(r"^esx-(?P<host>.+?)-\d{4}-\d{2}-\d{2}--\d{2}\.\d{2}-\d+$")
 ARCHIVE_SUFFIXES = (".tgz", ".tar.gz", ".tar", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".zip")
@@ -68,27 +69,6 @@ def display_name(name: str) -> str:
 
 class InputError(Exception):
     """An input the user named cannot be used at all (missing, unreadable)."""
-
-
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:([KMGT])(?:I?B)?|B)?\s*$", re.I)
-_UNITS = {None: 1, "K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
-
-
-def parse_size(text: str | int) -> int:
-    """Bytes from a size as users write it: ``20G``, ``500M``, ``1.5GiB``, ``64KB``, ``1000``.
-
-    K, M, G and T are powers of 1024 (so ``20G`` is the default ``--max-unpacked``).
-
-    >>> [parse_size(s) for s in ("20G", "500M", "1.5GiB", "64KB", "1000", 1000)]
-    [21474836480, 524288000, 1610612736, 65536, 1000, 1000]
-    """
-    if isinstance(text, int):
-        return text
-    match = _SIZE.match(str(text))
-    if not match:
-        raise ValueError(f"{text!r} is not a size (write it like 20G, 500M, 64K or 1000000)")
-    number, unit = match.groups()
-    return int(float(number) * _UNITS[unit.upper() if unit else None])
 
 
 @dataclass
@@ -166,7 +146,7 @@ class Collector:
                 while chunk := source.read(_CHUNK):
                     copied += len(chunk)
                     if copied > self.limits.max_total_bytes:
-                        raise InputError(f"stdin: more than {human_size(self.limits.max_total_bytes)} "
+                        raise InputError(f"stdin: more than {exact_size(self.limits.max_total_bytes)} "
                                          "(raise --max-unpacked)")
                     out.write(chunk)
             self.run_budget.size += copied  # what came on stdin was given too
@@ -299,8 +279,9 @@ def collect(arguments: list[str], workdir: Path, limits: Limits = Limits(),
     inventory.artifacts = [
         Artifact(name=display_name(a.name), path=a.path, host=display_name(a.host) if a.host else a.host,
                  size=a.size) for a in inventory.artifacts]
-    inventory.skipped = [(display_name(n), display_name(r)) for n, r in inventory.skipped]
-    inventory.errors = [(display_name(n), display_name(r)) for n, r in inventory.errors]
+    # Reasons may span lines (tarfile lists each method it tried): "; " between them, not "?".
+    inventory.skipped = [(display_name(n), display_name(one_line(r))) for n, r in inventory.skipped]
+    inventory.errors = [(display_name(n), display_name(one_line(r))) for n, r in inventory.errors]
     return inventory
 
 

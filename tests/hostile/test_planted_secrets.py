@@ -22,6 +22,7 @@ import sqlite3
 import string
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
@@ -137,7 +138,7 @@ SECRET = st.text(alphabet=string.ascii_letters + string.digits, min_size=10, max
 
 def format_choices(command: str) -> list[str]:
     """The formats a CLI command accepts (``show --format``), as its help lists them."""
-    [option] = [p for p in cli.commands[command].params if p.name == "fmt"]
+    [option] = [p for p in cli.get_command(click.Context(cli), command).params if p.name == "fmt"]
     return list(option.type.choices)
 
 
