@@ -5,7 +5,7 @@
 Every line a parser yields is redacted, and lines may be up to 64 KiB. For each shape of line
 (ordinary log text, and shapes built to make a regular expression backtrack: long names, runs
 of separators, unclosed quotes, URL starts, ...), the line is built at 8 KiB and at 64 KiB and
-redacted, best of five. Printed: the time against ``str.lower()`` of the same line in the same
+redacted, best of nine rounds. Printed: the time against ``str.lower()`` of the same line in the same
 run (a baseline that is linear by construction), and the growth from 8 to 64 KiB: about 8 for a
 linear pattern, up to 64 for a quadratic one.
 """
@@ -44,13 +44,16 @@ def line_of(unit: str, size: int) -> str:
     return line + "=" if unit == "_" else line
 
 
-def best(function, repeat: int = 5) -> float:
-    times = []
+def best(*functions, repeat: int = 9) -> list[float]:
+    """The best time of each function over ``repeat`` rounds, taken in turn so that a busy
+    machine slows them alike."""
+    times = [[] for _ in functions]
     for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for function, spent in zip(functions, times):
+            start = time.perf_counter()
+            function()
+            spent.append(time.perf_counter() - start)
+    return [min(spent) for spent in times]
 
 
 def main() -> None:
@@ -58,9 +61,8 @@ def main() -> None:
     worst_growth = 0.0
     for name, unit in SHAPES.items():
         small, large = (line_of(unit, size) for size in SIZES)
-        t_small = best(lambda: redact_text(small))
-        t_large = best(lambda: redact_text(large))
-        baseline = best(lambda: large.lower())
+        t_small, t_large, baseline = best(lambda: redact_text(small), lambda: redact_text(large),
+                                          lambda: large.lower())
         growth = t_large / t_small
         worst_growth = max(worst_growth, growth)
         print(f"{name:20} {t_small * 1000:9.2f} {t_large * 1000:10.2f} {growth:7.1f} "
