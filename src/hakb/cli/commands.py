@@ -18,6 +18,7 @@ COMMANDS = {
     "schemas": "hakb.cli.plugins:schemas",
     "parse": "hakb.cli.plugins:parse",
     "config": "hakb.cli.config:config",
+    "batch": "hakb.cli.batch:batch",
 }
 
 #: ``hakb kb NAME``
