@@ -104,6 +104,10 @@ def is_secret_name(name: str) -> bool:
 _PEM = re.compile(r"(-----BEGIN ((?:[A-Z0-9]+ ){0,3}(?:PRIVATE|SECRET) KEY(?: BLOCK)?)-----)"
                   r"(.*?)(-----END \2-----|\Z)", re.S)
 _PUTTY_HEADER = "PuTTY-User-Key-File-"
+#: Lines that open or close key material: a reader passing only some lines to a parser must
+#: pass these too, so :class:`PemFilter` knows where keys begin and end.
+KEY_MARKERS = ("PRIVATE KEY-----", "PRIVATE KEY BLOCK-----", "SECRET KEY BLOCK-----", _PUTTY_HEADER,
+               "Private-Lines:", "Private-MAC:", "Private-Hash:")
 _PUTTY_PRIVATE = re.compile(r"^\s*Private-Lines:\s*(\d{1,6})\s*$")
 _PUTTY_MAC = re.compile(r"^(\s*Private-(?:MAC|Hash):\s*)\S.*$")
 #: Lines a PuTTY key may declare private (a 16384-bit RSA key needs about 60).
@@ -356,17 +360,21 @@ def _command_lines(line: str) -> str:
 # -- putting it together ----------------------------------------------------------------------
 
 def _putty(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
-    """The lines of a PuTTY key file with its private lines and MAC replaced by MARK."""
-    seen_header, private_left = False, 0
+    """The lines of a PuTTY key file with its private lines and MAC replaced by MARK.
+
+    The private lines are the N numbered after ``Private-Lines: N``, so this holds when only
+    some lines are passed on (a parser reading selected lines), as long as the markers
+    (:data:`KEY_MARKERS`) are among them.
+    """
+    seen_header, private_until = False, None
     for number, line in lines:
-        if private_left:
-            private_left -= 1
+        if private_until is not None and number <= private_until:
             yield number, MARK
             continue
         if _PUTTY_HEADER in line:
             seen_header = True
         elif seen_header and (count := _PUTTY_PRIVATE.match(line)):
-            private_left = min(int(count.group(1)), _PUTTY_MAX_LINES)
+            private_until = number + min(int(count.group(1)), _PUTTY_MAX_LINES)
         elif seen_header and (mac := _PUTTY_MAC.match(line)):
             line = mac.group(1) + MARK
         yield number, line

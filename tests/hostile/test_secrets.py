@@ -396,3 +396,16 @@ JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJ
 ])
 def test_bare_json_web_tokens(line, expected):
     assert redact_text(line) == expected
+
+
+def test_key_filters_hold_when_only_the_marker_lines_and_some_others_are_passed():
+    """A reader may pass a parser only the lines it asks for, plus the key markers: the private
+    lines stay hidden even when one of them is among those passed."""
+    numbered = list(enumerate(PUTTY.split("\n"), start=1)) + \
+        list(enumerate(PGP.split("\n"), start=100))
+    from hakb.redact import KEY_MARKERS
+    selected = [(n, line) for n, line in numbered
+                if any(m in line for m in KEY_MARKERS) or "PrIvAtEtWo" in line or "lQOY" in line]
+    passed = dict(PemFilter(selected))
+    assert "PrIvAtEtWo" not in " ".join(passed.values()) and "lQOY" not in " ".join(passed.values())
+    assert passed[1] == "PuTTY-User-Key-File-3: ssh-ed25519" and passed[9] == MARK
