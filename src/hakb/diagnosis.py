@@ -7,14 +7,13 @@ facts-JSON input, and third-party rule tests use it).
 from __future__ import annotations
 
 import secrets
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Sequence
 
 from hakb import __version__
-from hakb.bundle import Limits, collect, display_name
+from hakb.bundle import Limits, collect, display_name, work_folder
 from hakb.findings import Finding, Unverified, assemble
 from hakb.hosts import assign_hosts
 from hakb.isolation import DEFAULT_MEMORY_MIB, DEFAULT_TIMEOUT, run_knowledge
@@ -135,10 +134,10 @@ def diagnose(arguments: list[str], *, host: str | None = None, pm: PluginManager
     case = Diagnosis(case_id=new_case_id(now), created=now, inputs=[display_name(a) for a in arguments])
     schemas = fact_schemas(pm)
     available = parsers(pm, schemas)
-    with tempfile.TemporaryDirectory(prefix="hakb-") as workdir:
+    with work_folder() as workdir:
         if progress:
             progress("unpacking inputs", stage="collect")
-        inventory = collect(arguments, Path(workdir), limits=limits, stdin=stdin)
+        inventory = collect(arguments, workdir, limits=limits, stdin=stdin)
         for name, reason in inventory.errors:
             case.artifacts.append(ArtifactResult(Artifact(name=name, path=Path(name)), "error",
                                                  message=reason))
