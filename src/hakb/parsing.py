@@ -44,15 +44,13 @@ CORE = "hakb"
 #: A line parser with signatures reads only the lines they select (:func:`hakb.textio.scan_lines`);
 #: False gives it every line (tests compare the two readings).
 SCANNING = True
-#: PEM private key markers: always selected, so the key filter sees where a key begins and ends.
-_PEM_MARKER = "PRIVATE KEY-----"
 
 
 def selection(parser: Parser) -> textio.Selection | None:
     """The lines ``parser`` asks for, or None for every line."""
     if not parser.signatures:
         return None
-    return textio.Selection(tuple(parser.signatures) + (_PEM_MARKER,), before=parser.context_before,
+    return textio.Selection(tuple(parser.signatures) + redact.KEY_MARKERS, before=parser.context_before,
                             after=parser.context, continuation=parser.continuation)
 
 
