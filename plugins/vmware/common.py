@@ -1,4 +1,4 @@
-"""Helpers shared by the VMware parsers: MAC and disk-name normalisation, path pieces."""
+"""Helpers shared by the VMware parsers: MAC and disk-name normalisation, path pieces, values as printed."""
 
 from __future__ import annotations
 
@@ -81,3 +81,31 @@ def vm_of_vmx(path: str) -> str:
     """
     name = (path or "").strip().strip("'\"").replace("\\", "/").rsplit("/", 1)[-1]
     return name[:-4] if name.lower().endswith(".vmx") else ""
+
+
+_NOT_SET = {"n/a", "na", "-", "none", "null", "<unset>", "<none>"}
+
+
+def present(value: str | None) -> str:
+    """A value as printed, "" for the ways tools say "none" (``N/A``, ``-``, ``<unset>``, empty).
+
+    >>> present(" N/A "), present("vSwitch0")
+    ('', 'vSwitch0')
+    """
+    text = (value or "").strip().strip('"')
+    return "" if text.lower() in _NOT_SET else text
+
+
+def integer(value: str | None) -> int | None:
+    """An integer as printed (``1500``, ``1,500``), None when there is none.
+
+    >>> integer("9000"), integer("1,500"), integer("N/A")
+    (9000, 1500, None)
+    """
+    from hakb.formats import parse_int
+
+    return parse_int(present(value))
+
+
+#: UUID-style VMFS volume names: ``5a1b2c3d-1a2b3c4d-5e6f-001122334455`` (and NFS ``1a2b3c4d-5e6f7a8b``).
+VOLUME_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{8}(?:-[0-9a-f]{4}-[0-9a-f]{12})?$", re.I)

@@ -267,6 +267,7 @@ class _Reader:
                 result.message = ("no parser recognised it" if not section.command
                                   else f"no parser reads the output of {section.command!r}")
             taken = set(result.parsers)
+            result.facts = len(self.kept.facts) - before  # an embedded parser is named for its own facts only
             for parser in self.embedded:
                 if parser.name in taken:
                     continue

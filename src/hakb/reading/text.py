@@ -447,7 +447,34 @@ def _regions(lines: list[str]) -> list[tuple[int, str]]:
             columns[-1] = (left_start, " ".join(f"{left_name} {name}".split()))
             continue
         columns.append((start, " ".join(name.split())))
-    return columns
+    return _split_right_aligned(columns, lines, width)
+
+
+_NUMBER = re.compile(r"^\d[\d.,]*[A-Za-z%]{0,3}$")
+
+
+def _split_right_aligned(columns: list[tuple[int, str]], lines: list[str], width: int) -> list[tuple[int, str]]:
+    """Split a column whose header has several words where right-aligned numbers wider than their
+    header leave no gap (``df -h``: ``Filesystem   Size`` over ``VMFS-6    1023.8G``): when every
+    line has as many words there as the header, all but the first numbers, and one position
+    separates the words of every line, each word is a column."""
+    result: list[tuple[int, str]] = []
+    for index, (start, name) in enumerate(columns):
+        end = columns[index + 1][0] if index + 1 < len(columns) else width
+        words = name.split()
+        spans = [[(start + m.start(), start + m.end()) for m in re.finditer(r"\S+", line[start:end])]
+                 for line in lines]
+        if len(words) < 2 or len(lines) < 2 or any(len(found) != len(words) for found in spans) \
+                or not all(_NUMBER.match(line[a:b]) for line, found in zip(lines[1:], spans[1:])
+                           for a, b in found[1:]):
+            result.append((start, name))
+            continue
+        cuts = [min(found[k][0] for found in spans) for k in range(1, len(words))]
+        if not all(max(found[k - 1][1] for found in spans) <= cut for k, cut in enumerate(cuts, 1)):
+            result.append((start, name))
+            continue
+        result += list(zip([start] + cuts, words))
+    return result
 
 
 def read_columns(lines: Iterable[Line]) -> Iterator[Record]:
@@ -463,6 +490,9 @@ def read_columns(lines: Iterable[Line]) -> Iterator[Record]:
     >>> [r.items() for r in read_columns(enumerate(rows, 1))]  # doctest: +NORMALIZE_WHITESPACE
     [[('Filesystem', 'VMFS-5'), ('Size', '499.8G'), ('Used', '182.6G'), ('Available', '317.1G'),
       ('Use%', '37%'), ('Mounted on', '/vmfs/volumes/datastore1')]]
+    >>> rows.append("VMFS-6    1023.8G 612.2G    411.6G  60% /vmfs/volumes/ds-prod-02")
+    >>> [r.get("Size") for r in read_columns(enumerate(rows, 1))]
+    ['499.8G', '1023.8G']
     """
     source = iter(lines)
     sample: list[Line] = []
