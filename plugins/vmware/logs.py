@@ -321,15 +321,19 @@ def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact
     yield from events.close()
 
 
-#: What a scanner must give this parser of a log (every other line yields nothing): lines with a
-#: symptom word and the lines the reader learns from (DLX volume lines, vmware.log's displayName).
-#: Not covered, so not learnt from when only these lines are read: a hostd line naming a VM for an
-#: operation id when no symptom is on it, and a .vmx path in a vmware.log without displayName.
+#: What the core's scanner must give this parser of a log (every other line yields nothing):
+#: lines with a symptom word and the lines the reader learns from (DLX volume lines, vmware.log's
+#: displayName), each with its whole hostd record (the word may be on a ``-->`` line). Lock dumps
+#: are the embedded vmkfstools parser's. Not given, so not learnt from: a hostd line naming a VM
+#: for an operation id, when no symptom is on it (a later task line of that operation then names
+#: no VM), and a .vmx path in a vmware.log that has no displayName line.
 SIGNATURES = _HINTS + ("DLX", "displayName")
+#: A line continuing the event before it, as :meth:`LogEventReader.feed` joins them.
+CONTINUATION = "-->|" + _HOSTD.pattern.lstrip("^").replace("(?P<msg>.*)$", "-->")
 
 PARSERS = [
     Parser("vmware-logs", recognise, parse,
            "hostd.log, vmware.log, vmkernel.log and ESX syslog -> vm-log-event (lock, disk, "
            "consolidation, space and question symptoms)",
-           signatures=SIGNATURES, context=5),
+           signatures=SIGNATURES, context=5, context_before=MAX_PARTS, continuation=CONTINUATION),
 ]

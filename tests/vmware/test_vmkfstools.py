@@ -324,3 +324,28 @@ def test_unknown_owner_example_names_a_mac_no_listing_has():
     assert owner_macs == {"00:50:56:0a:09:09"}
     assert "00:50:56:0a:09:09" not in {f.slots["mac"] for f in facts if f.type == "host-nic"}
     assert "00:50:56:0a:09:09" in {f.slots["mac"] for f in facts if f.type == "vmfs-active-host"}
+
+
+def test_a_streamed_log_is_scanned_once_for_its_parser_and_the_embedded_one(monkeypatch):
+    from hakb import parsing, textio
+
+    in_memory = read(sample("vmkernel.log")).facts
+    scans = []
+    real = textio.scan_lines
+
+    def counting(path, selection, *args, **kwargs):
+        scans.append(selection)
+        return real(path, selection, *args, **kwargs)
+
+    monkeypatch.setattr(parsing, "SECTION_SCAN_BYTES", 0)  # read it as a big log is read
+    monkeypatch.setattr(textio, "scan_lines", counting)
+    streamed = read(sample("vmkernel.log"))
+    assert len(scans) == 1 and {"[type", "RO Owner", "DLX"} <= set(scans[0].signatures)
+    assert [(f.type, f.line, dict(f.slots)) for f in streamed.facts] == \
+        [(f.type, f.line, dict(f.slots)) for f in in_memory]
+    assert streamed.parser == "vmware-logs, vmware-vmkfstools"
+    # Too many lines to keep: the embedded parser scans the file itself, with the same facts.
+    monkeypatch.setattr(parsing, "MAX_SHARED_LINES", 3)
+    scans.clear()
+    again = read(sample("vmkernel.log"))
+    assert len(scans) == 2 and [dict(f.slots) for f in again.facts] == [dict(f.slots) for f in in_memory]
