@@ -24,7 +24,7 @@ from hakb import Fact, ParseError
 from hakb.formats import human_size, parse_bool, parse_decimal, size_bytes
 from hakb.reading import Record
 from hakb.shapes import evidence, object_parser, shape
-from hakb.plugins.vmware.common import VOLUME_UUID, present
+from hakb.plugins.vmware.common import VOLUME_UUID, present, readable
 
 _DATASTORE_TYPES = re.compile(r"^(vmfs|nfs|vsan|vvol|pmem)", re.I)
 
@@ -132,7 +132,7 @@ SHAPES = (
 )
 
 PARSERS = [
-    object_parser("vmware-datastores", SHAPES,
-                  "ESXi df / df -h, esxcli storage filesystem list, PowerCLI Get-Datastore, in any "
-                  "shape -> datastore (size and free space)"),
+    readable(object_parser("vmware-datastores", SHAPES,
+                           "ESXi df / df -h, esxcli storage filesystem list, PowerCLI Get-Datastore, in any "
+                           "shape -> datastore (size and free space)")),
 ]

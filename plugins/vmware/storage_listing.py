@@ -139,8 +139,11 @@ def _is_vm_file(record: Record) -> bool:
 
 
 def recognise(head: Head) -> int:
-    records = [r for r in islice(read_records(enumerate(head.lines, 1), head.command), HEAD_RECORDS)
-               if _is_vm_file(r)]
+    try:
+        records = [r for r in islice(read_records(enumerate(head.lines, 1), head.command), HEAD_RECORDS)
+                   if _is_vm_file(r)]
+    except ValueError:  # some other structured output, and not a readable one
+        return 0
     if not records:
         return 0
     disks = any((r.get("name") or "").lower().endswith(".vmdk") for r in records)
@@ -209,6 +212,13 @@ def _is_file(record: Record) -> bool:
         or "." in (record.get("name") or "").replace("\\", "/").rsplit("/", 1)[-1]
 
 
+def _records(lines: Iterable[tuple[int, str]], command: str) -> Iterator[Record]:
+    try:
+        yield from read_records(lines, command)
+    except ValueError as exc:
+        raise ParseError(f"the output cannot be read: {exc}") from None
+
+
 def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
     section = artifact.section
     command = section.command if section is not None else ""
@@ -222,7 +232,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
 
     current: _Folder | None = None
     directory = ""
-    for record in read_records(remembered(lines), command):
+    for record in _records(remembered(lines), command):
         if record.shape != "listing":
             continue
         if current is None:  # the command line (the section's prompt line) is the folder's evidence
