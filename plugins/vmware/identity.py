@@ -1,4 +1,4 @@
-"""Which host an artifact is about, as it says itself: ``esxcli system hostname get``, PowerCLI ``Get-VMHost``.
+"""Which host an artifact is about, as it says itself: ``esxcli system hostname get``, ``Get-VMHost``.
 
 A NIC listing that names no host (``Get-VMHostNetworkAdapter | ft`` has no VMHost column) belongs
 to the host its artifact or folder names (:mod:`hakb.hosts`); these objects name it. A
@@ -42,5 +42,6 @@ SHAPES = (
 
 PARSERS = [
     readable(object_parser("vmware-host-identity", SHAPES,
-                           "esxcli system hostname get, PowerCLI Get-VMHost -> host-name (the artifact's host)")),
+                           "esxcli system hostname get, PowerCLI Get-VMHost -> host-name "
+                           "(the artifact's host)")),
 ]

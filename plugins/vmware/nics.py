@@ -112,6 +112,7 @@ SHAPES = (
 
 PARSERS = [
     readable(object_parser("vmware-nics", SHAPES,
-                           "esxcfg-nics -l, esxcli network nic / ip interface list / ipv4 get, esxcfg-vmknic -l, "
-                           "PowerCLI Get-VMHostNetworkAdapter, in any shape -> host-nic, host-ip")),
+                           "esxcfg-nics -l, esxcli network nic / ip interface list / ipv4 get, "
+                           "esxcfg-vmknic -l, PowerCLI Get-VMHostNetworkAdapter, in any shape -> "
+                           "host-nic, host-ip")),
 ]

@@ -55,7 +55,8 @@ def _datastore(record: Record, at: str, *, size: int, free: int, exact: bool, so
                **slots) -> Iterator[Fact]:
     line, text = evidence(record, at)
     yield Fact("datastore", {
-        **{k: v for k, v in slots.items() if v is not None}, "size": size, "used": size - free, "free": free, "free_pct": _free_pct(size, free),
+        **{k: v for k, v in slots.items() if v is not None},
+        "size": size, "used": size - free, "free": free, "free_pct": _free_pct(size, free),
         "size_text": human_size(size), "free_text": human_size(free), "exact": exact, "source": source,
     }, line=line, text=text)
 
