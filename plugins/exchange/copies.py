@@ -107,6 +107,7 @@ def copy_status(item: Item) -> Iterator[Fact]:
         "content_index": enum_name(item.get("ContentIndexState"), CONTENT_INDEX),
         "last_inspected": inspected, "last_inspected_epoch": epoch(moment) if moment else None,
         "source": _SOURCES.get(item.shape, item.shape),
+        "listing": " ".join((item.command or "").split()),
     }, line=line, text=text)
 
 

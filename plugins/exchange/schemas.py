@@ -80,6 +80,8 @@ SCHEMAS += [
         "last_inspected": "str",
         "last_inspected_epoch": "int",
         "source": "str",                 # the shape it was read from: fl | table | csv | json | clixml
+        "listing": "str",                # the command whose output listed it ("" without a prompt): one
+                                         # transcript holds several listings, which may name a copy each
     }, "A mailbox database copy (`Get-MailboxDatabaseCopyStatus`)."),
     FactSchema("exchange-replication-check", {
         "server": "str", "check": "str", "result": "str", "error": "str", "passed": "bool",
