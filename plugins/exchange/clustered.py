@@ -6,13 +6,14 @@
     OperationalMachines : {EX01 <Active, Quorum Owner>, EX02}
     FailedResources     : {}
 
-    StorageGroupName    SummaryCopyStatus    CopyQueueLength    ReplayQueueLength
-    ----------------    -----------------    ---------------    -----------------
-    SG1                 Healthy              0                  0
+    Name    SummaryCopyStatus    CopyQueueLength    ReplayQueueLength
+    ----    -----------------    ---------------    -----------------
+    SG1     Healthy              0                  0
 
 The machines of a clustered mailbox server are listed with what they do in angle brackets
-(``<Active, Quorum Owner>``). A storage group copy is named ``CMS\\SG``; a table without the
-Identity column leaves the clustered mailbox server to the command (``-Server CMS01``).
+(``<Active, Quorum Owner>``). A storage group copy is named ``CMS\\SG``; the default table view
+shows the storage group as ``Name`` and leaves the clustered mailbox server to the command
+(``-Server CMS01``).
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ def _flag(item: Item, name: str) -> bool | None:
 def storage_group_copy(item: Item) -> Iterator[Fact]:
     identity = (item.get("Identity") or "").strip()
     server, backslash, group = identity.rpartition("\\")
-    group = (item.get("StorageGroupName") or group).strip()
+    # the default table view labels StorageGroupName "Name"
+    group = (item.get("StorageGroupName") or item.get("Name") or group).strip()
     if not backslash:
         server = argument(item.command, "Get-StorageGroupCopyStatus", "Server")
     inspected = (item.get("LastInspectedLogTime") or "").strip()
@@ -103,4 +105,5 @@ SHAPES = [
     shape("Get-ClusteredMailboxServerStatus", {"operationalmachines", "state"}, cms_status),
     shape("Get-StorageGroupCopyStatus", {"storagegroupname", "summarycopystatus"}, storage_group_copy),
     shape("Get-StorageGroupCopyStatus", {"identity", "summarycopystatus"}, storage_group_copy),
+    shape("Get-StorageGroupCopyStatus", {"name", "summarycopystatus"}, storage_group_copy),
 ]
