@@ -9,7 +9,8 @@
 
 The WARNING line printed before a DAG's record (``record.warnings``) is kept on it: it is how the
 cmdlet reports a witness it cannot use. A member list cut by ``$FormatEnumerationLimit`` leaves
-the count unknown. ``ConvertTo-Json`` writes ``WitnessShareInUse`` as its enum number.
+the count unknown. ``ConvertTo-Json`` writes ``WitnessShareInUse`` as its enum number. Output
+without a Name (``Get-DatabaseAvailabilityGroup DAG1 -Status | fl *witness*``) is named by the command.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Iterator
 
 from hakb import Fact
 from hakb.formats import parse_bool
+from hakb.plugins.exchange.cmdline import argument
 from hakb.shapes import Item, evidence, shape
 
 _WITNESS_TROUBLE = re.compile(r"witness.*(failed state|unhealthy|doesn't match|does not match|"
@@ -36,13 +38,18 @@ def _text(item: Item, name: str) -> str:
 
 
 def dag(item: Item) -> Iterator[Fact]:
+    # ``Get-DatabaseAvailabilityGroup DAG1 -Status | fl *witness*`` shows no Name: the command does
+    name = _text(item, "Name") or argument(item.command, "Get-DatabaseAvailabilityGroup", "Identity", 0)
+    if not name:
+        return
     servers = item.values("Servers")
     warning = next((text for _, text in item.warnings if _WITNESS_TROUBLE.search(text)), "")
     in_use = _text(item, "WitnessShareInUse")
     in_use = WITNESS_USAGE.get(in_use, in_use)
     slots = {
-        "name": _text(item, "Name"), "servers": servers,
-        "member_count": None if item.is_truncated("Servers") else len(servers),
+        "name": name, "servers": servers,
+        # not shown, or cut by $FormatEnumerationLimit ({A, B, C, D...}): the count is unknown
+        "member_count": None if "Servers" not in item or item.is_truncated("Servers") else len(servers),
         "witness_server": _text(item, "WitnessServer"),
         "witness_directory": _text(item, "WitnessDirectory"),
         "alternate_witness_server": _text(item, "AlternateWitnessServer"),
@@ -53,7 +60,7 @@ def dag(item: Item) -> Iterator[Fact]:
         "witness_failed": bool(warning) or in_use.lower() == "invalidconfiguration",
         "warning": warning,
     }
-    line, text = evidence(item, "Name")
+    line, text = evidence(item, "Name", "WitnessShareInUse", "WitnessServer")
     yield Fact("exchange-dag", slots, line=line, text=text)
 
 
@@ -105,5 +112,6 @@ def dag_network(item: Item) -> Iterator[Fact]:
 
 SHAPES = [
     shape("Get-DatabaseAvailabilityGroup", {"name", "witnessserver"}, dag),
+    shape("Get-DatabaseAvailabilityGroup", {"witnessserver", "witnessdirectory"}, dag),
     shape("Get-DatabaseAvailabilityGroupNetwork", {"name", "mapiaccessenabled", "replicationenabled"}, dag_network),
 ]

@@ -303,6 +303,17 @@ def test_dag_is_the_same_in_every_shape(read):
     assert dag(read(table)) == expected
 
 
+def test_dag_witness_properties_are_named_by_the_command(read):
+    text = ("[PS] C:\\>Get-DatabaseAvailabilityGroup DAG1 -Status | fl *witness*\n\n"
+            "WitnessServer             : EX02.example.com\nWitnessDirectory          : C:\\DAG1\\Witness\n"
+            "AlternateWitnessServer    :\nAlternateWitnessDirectory :\nWitnessShareInUse         : InvalidConfiguration\n")
+    (fact,) = read(text)
+    assert (fact.slots["name"], fact.slots["witness_failed"], fact.slots["member_count"]) == ("DAG1", True, None)
+    unnamed = text.replace("Get-DatabaseAvailabilityGroup DAG1 -Status", "Get-DatabaseAvailabilityGroup -Status")
+    with pytest.raises(AssertionError, match="could not be read"):
+        read(unnamed)  # which DAG is unknown: said, not guessed
+
+
 def test_dag_members_cut_by_the_enumeration_limit_are_not_counted(read):
     (fact,) = read("Name          : DAG3\nServers       : {MBX01, MBX02, MBX03, MBX04...}\nWitnessServer : HUB01\n")
     assert fact.slots["servers"] == ["MBX01", "MBX02", "MBX03", "MBX04"] and fact.slots["member_count"] is None
