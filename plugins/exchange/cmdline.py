@@ -99,6 +99,7 @@ def names_local_machine(command: str, cmdlet: str) -> bool:
     for segment in command_segments(command or ""):
         if segment[0].lower() in _WHERE:
             text = " ".join(segment[1:]).lower()
-            if "-eq" in text and any(s in text for s in ("$env:computername", "machinename", "hostname")):
+            if ("-eq" in text and "-or" not in text
+                    and any(s in text for s in ("$env:computername", "machinename", "hostname"))):
                 return True
     return False

@@ -411,6 +411,8 @@ def test_command_lines():
     assert names_local_machine("Get-ExchangeServer -Identity ([Environment]::MachineName)", "Get-ExchangeServer")
     assert names_local_machine("Get-ExchangeServer | ? {$_.Name -eq $env:COMPUTERNAME} | fl", "Get-ExchangeServer")
     assert not names_local_machine("Get-ExchangeServer -Identity EX01", "Get-ExchangeServer")
+    assert not names_local_machine("Get-ExchangeServer | ? {$_.Name -eq $env:COMPUTERNAME -or $_.Name -eq 'EX02'}",
+                                   "Get-ExchangeServer")
 
 
 MBX_CLIXML = """<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">
