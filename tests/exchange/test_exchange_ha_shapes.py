@@ -494,3 +494,12 @@ def test_warning_before_json_in_a_transcript(read):
     text = ("[PS] C:\\>Get-DatabaseAvailabilityGroup -Status | ConvertTo-Json\n" + DAG_WARNING + "\n" + DAG_JSON)
     (fact,) = read(text)
     assert fact.slots["warning"] == DAG_WARNING
+
+
+def test_a_json_export_cut_short_is_a_parse_error_naming_its_line():
+    from hakb import ParseError
+    from hakb.plugins.exchange.powershell import PARSERS
+    from hakb.testing import parse_text
+
+    with pytest.raises(ParseError, match="line 4: not valid JSON"):
+        parse_text(PARSERS[0], '[\n    {\n        "Name":  "DB01\\\\EX02",\n        "Status":  16,', "copies.json")
