@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from hakb import __version__
+from hakb.acks import annotate_from, open_existing
 from hakb.bundle import InputError, Limits
 from hakb.engine import EngineError
 from hakb.isolation import DEFAULT_TIMEOUT as DEFAULT_RULE_TIMEOUT
@@ -141,7 +142,8 @@ def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, ma
     per-host subfolder (esx03/...), or --host.
 
     \b
-    Exit status: 0 no finding at or above --fail-on, 1 at least one, 2 bad input or nothing
+    Exit status: 0 no finding at or above --fail-on, 1 at least one (acknowledged
+    findings, `hakb ack`, do not count), 2 bad input or nothing
     could be diagnosed.
     """
     from hakb.diagnosis import diagnose as run
@@ -161,7 +163,7 @@ def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, ma
     if store is not None:
         store.save(case)
         click.get_current_context().obj["saved"] = case.case_id
-    report = case.as_dict()
+    report = annotate_from(store or open_existing(Path(db) if db else default_path()), case.as_dict())
     if fmt == "text":
         colour = output is None and sys.stdout.isatty()
         _emit(as_text(report, colour=colour, show_skipped=show_skipped), output)
@@ -179,7 +181,8 @@ def exit_code(report: dict, fail_on: str) -> int:
     if fail_on == "never":
         return 0
     threshold = SEVERITIES.index(fail_on)
-    return 1 if any(SEVERITIES.index(f["severity"]) <= threshold for f in report["findings"]) else 0
+    return 1 if any(SEVERITIES.index(f["severity"]) <= threshold for f in report["findings"]
+                    if not f.get("silenced")) else 0  # acknowledged findings do not count
 
 
 @cli.command()
@@ -258,7 +261,7 @@ def show(case: str, fmt: str, facts: bool, db: str | None) -> None:
         for row in store.facts(case):
             click.echo(json.dumps(row, ensure_ascii=False))
         return
-    report = store.report(case)
+    report = annotate_from(store, store.report(case))
     click.echo(as_text(report, colour=sys.stdout.isatty()) if fmt == "text" else FORMATS[fmt](report))
 
 
@@ -368,6 +371,15 @@ def parse(paths, host) -> None:
                 click.echo(json.dumps({"type": fact.type, "host": fact.host, "artifact": fact.artifact,
                                        "line": fact.line, "slots": dict(fact.slots), "text": fact.text},
                                       ensure_ascii=False, default=str))
+
+
+# Commands in modules of their own (triage, acknowledgements, the triage page).
+from hakb.ack_cli import ack, acks, unack  # noqa: E402
+from hakb.serve_cli import serve  # noqa: E402
+from hakb.triage_cli import triage  # noqa: E402
+
+for _command in (triage, ack, acks, unack, serve):
+    cli.add_command(_command)
 
 
 def _terminated(signum, frame) -> None:

@@ -11,6 +11,7 @@ An article is Markdown with YAML front matter::
     products: [VMware ESXi]
     summary: "{{ file }} is locked by {{ host or mac }}"
     references: ["https://..."]
+    collect: ["vmkfstools -D <disk>", ...]   # optional: what to collect first (hakb triage)
     ---
     # Title
     ## Symptoms / ## Cause / ## Fix
@@ -61,6 +62,8 @@ class Article:
     body: str
     pack: str
     path: Path
+    #: What to collect first when a ticket points at this fault (front matter ``collect:``).
+    collect: tuple[str, ...] = ()
 
 
 @dataclass
@@ -100,12 +103,15 @@ def parse_article(text: str, pack: str, path: Path) -> Article:
     if not 0.0 <= confidence <= 1.0:
         raise KnowledgeError(f"{path.name}: confidence must be between 0 and 1")
     body = match.group(2)
+    collect = meta.get("collect") or []
+    collect = collect if isinstance(collect, list) else [collect]
     return Article(
         id=str(meta["id"]), title=str(meta["title"]), severity=severity, kind=kind,
         confidence=confidence, products=tuple(str(p) for p in meta.get("products") or ()),
         references=tuple(str(r) for r in meta.get("references") or ()),
         summary=str(meta.get("summary") or meta["title"]), fix=tuple(fix_steps(body)),
         body=body, pack=pack, path=path,
+        collect=tuple(str(c) for c in collect),
     )
 
 

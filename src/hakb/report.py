@@ -34,6 +34,13 @@ def _stories(report: dict) -> list[list[dict]]:
     return list(stories.values())
 
 
+def _silenced(finding: dict) -> str:
+    """An acknowledged finding's line: by whom, when, why (see hakb.acks)."""
+    from hakb.acks import describe
+
+    return describe(finding["silenced"]).capitalize() + " (does not count for the exit status)"
+
+
 def as_json(report: dict) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False)
 
@@ -63,6 +70,8 @@ def as_text(report: dict, colour: bool = False, show_skipped: bool = False) -> s
             out.append(f"{label} {style(finding['title'], bold=True)}  "
                        f"[{finding['id']}, confidence {finding['confidence']:.2f}{extra}]")
             out.append(f"  {finding['summary']}")
+            if finding.get("silenced"):
+                out.append("  " + style(_silenced(finding), fg="green"))
             if finding["evidence"]:
                 out.append("  Evidence:")
                 for item in finding["evidence"]:
@@ -122,6 +131,8 @@ def as_markdown(report: dict) -> str:
                 f"`{finding['id']}` · kind {finding.get('kind', 'fault')} · confidence "
                 f"{finding['confidence']:.2f} · story {finding.get('story', 0)}", "",
                 finding["summary"], ""]
+        if finding.get("silenced"):
+            out += [f"*{_silenced(finding).replace('*', '')}*", ""]
         if finding["evidence"]:
             out += ["**Evidence**", ""]
             out += [f"- `{e['artifact']}:{e['line']}` — `{_code(e['text'])}`" for e in finding["evidence"]]
@@ -160,6 +171,8 @@ def as_html(report: dict) -> str:
         parts.append(f"<h2 class='{e(f['severity'])}'>{e(f['severity'].upper())}: {e(f['title'])}</h2>")
         parts.append(f"<p><code>{e(f['id'])}</code> · {e(f.get('kind', 'fault'))} · confidence "
                      f"{f['confidence']:.2f}</p><p>{e(f['summary'])}</p>")
+        if f.get("silenced"):
+            parts.append(f"<p class='silenced'>{e(_silenced(f))}</p>")
         if f["evidence"]:
             parts.append("<h3>Evidence</h3><ul>" + "".join(
                 f"<li><code>{e(x['artifact'])}:{x['line']}</code> <code>{e(x['text'][:300])}</code></li>"
