@@ -38,7 +38,8 @@ def _silenced(finding: dict) -> str:
     """An acknowledged finding's line: by whom, when, why (see hakb.acks)."""
     from hakb.acks import describe
 
-    return describe(finding["silenced"]).capitalize() + " (does not count for the exit status)"
+    text = describe(finding["silenced"])
+    return text[:1].upper() + text[1:] + " (does not count for the exit status)"
 
 
 def as_json(report: dict) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,11 @@ from hakb.isolation import DEFAULT_TIMEOUT
 from hakb.knowledge import SEVERITIES
 
 FAIL_LEVELS = ("critical", "error", "warning", "info", "never")
+
+
+def _colour() -> bool:
+    """Colour on a terminal, unless NO_COLOR is set or TERM is dumb."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
 
 
 def _exit_status(report: dict, fail_on: str) -> int:
@@ -115,7 +121,7 @@ def triage(paths, symptom, resume, answers_file, host, fmt, fail_on, max_unpacke
     interactive = fmt == "text" and (sys.stdin.isatty() or not answers_file)
     to_stderr = fmt == "json"
     dialogue = Dialogue(session, interactive=interactive,
-                        colour=not to_stderr and sys.stdout.isatty(),
+                        colour=not to_stderr and _colour(),
                         say=(lambda text: click.echo(text, err=True)) if to_stderr else None)
     try:
         outcome = dialogue.run(answers)
@@ -145,7 +151,7 @@ def _finish(session, store, fmt: str, answers: dict) -> None:
         click.echo(json.dumps({**report, "triage": session.summary()}, indent=2, ensure_ascii=False))
     else:
         click.echo("")
-        click.echo(as_text(report, colour=sys.stdout.isatty()))
+        click.echo(as_text(report, colour=_colour()))
         still = session.questions(include_answered=True, include_skipped=True)
         if still:
             click.echo("")

@@ -17,7 +17,7 @@ import click
 
 from hakb.acks import annotate_from, describe
 from hakb.answers import Answer, AnswerError
-from hakb.questions import Question, evidence_present, open_checks
+from hakb.questions import SYMPTOM_ID, Question, evidence_present, open_checks
 from hakb.report import SEVERITY_COLOURS
 from hakb.triage import Triage
 
@@ -231,6 +231,8 @@ class Dialogue:
             return False
         self.history.append(("answer", answer))
         self.show_result(answer, question)
+        if question.id == SYMPTOM_ID and self.triage.candidates:
+            self.show_candidates()
         after = [(f["id"], f["key"], f["summary"]) for f in self.triage.report()["findings"]]
         if after != before:
             self.show_findings()

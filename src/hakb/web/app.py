@@ -117,6 +117,9 @@ def create_app(db: Path, *, token: str | None = None, local: bool = True, limits
     def store() -> Store:
         return Store(config.db)
 
+    def recent() -> list[dict]:
+        return search_cases(store(), limit=10)
+
     def page(request: Request, name: str, status: int = 200, **context) -> Response:
         context.setdefault("note", request.query_params.get("note", ""))
         return templates.TemplateResponse(request, name, {"csrf": config.csrf, **context},
@@ -141,8 +144,7 @@ def create_app(db: Path, *, token: str | None = None, local: bool = True, limits
     # -- pages -------------------------------------------------------------------------------
 
     def index(request: Request) -> Response:
-        recent = search_cases(store(), limit=10)
-        return page(request, "index.html", recent=recent, max_upload=config.max_upload)
+        return page(request, "index.html", recent=recent(), max_upload=config.max_upload)
 
     async def upload(request: Request) -> Response:
         workdir = Path(tempfile.mkdtemp(prefix="hakb-web-"))
@@ -170,12 +172,12 @@ def create_app(db: Path, *, token: str | None = None, local: bool = True, limits
                                         "output, or say what the ticket reports")
             except UploadRefused as exc:
                 return page(request, "index.html", status=exc.status, error=str(exc),
-                            recent=await run_in_threadpool(search_cases, store(), "", "", "", 10),
+                            recent=await run_in_threadpool(recent),
                             max_upload=config.max_upload)
             case_id, refused = await workers.run(jobs.start, config, folder, names, symptom, host)
             if refused:
                 return page(request, "index.html", status=400, error="the upload was refused: " + refused,
-                            recent=await run_in_threadpool(search_cases, store(), "", "", "", 10),
+                            recent=await run_in_threadpool(recent),
                             max_upload=config.max_upload)
             return RedirectResponse(f"/cases/{case_id}", status_code=303)
         finally:
