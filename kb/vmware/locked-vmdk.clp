@@ -91,10 +91,20 @@
   (not (vmfs-lock (disk ?d)))
   =>
   (assert (hakb-finding (id "vmware-locked-vmdk") (key ?d) (evidence ?s) (confidence 0.6)
-            (vars file ?f vm ?vm datastore ?ds seen_on ?seen no_dump "yes")))
+            (vars file ?f vm ?vm datastore ?ds seen_on ?seen no_dump "yes"))))
+
+(defrule vmware-locked-vmdk-ask-for-dump
+  "No lock dump of the disk: ask for one, of its data file, by the full path when a log gives it."
+  ?s <- (vm-log-event (kind "lock-failed"|"lock-busy"|"disk-open-failed"|"consolidation-failed")
+                      (disk ?d&~"") (file ?f&~"") (host ?seen))
+  (not (vmfs-lock (disk ?d)))
+  (not (vm-log-event (disk ?d) (file ?full&:(and (eq (sub-string 1 1 ?full) "/")
+                                                 (neq (sub-string 1 1 ?f) "/")))))
+  =>
+  (bind ?data (vmware-locked-vmdk-data-file ?f))
   (assert (hakb-unverified (rule "vmware-locked-vmdk") (host ?seen) (evidence ?s)
-            (check (str-cat "which host holds the lock on " ?f))
-            (collect (str-cat "vmkfstools -D " (vmware-locked-vmdk-data-file ?f))))))
+            (check (str-cat "which host holds the lock on " ?data))
+            (collect (str-cat "vmkfstools -D " ?data)))))
 
 (defrule vmware-locked-vmdk-task-evidence
   "A failed or pending consolidation of the same VM belongs to the same finding."

@@ -86,3 +86,19 @@ def test_the_ticket_words_alone_propose_transporter_and_ask_for_the_registry_val
     question = data["triage"]["questions"][0]
     assert question["rule"] == "transporter-imap-errors" and question["kind"] == "paste"
     assert question["collect"].startswith("reg export HKCU\\Software\\Microsoft\\Transporter\\Preferences")
+
+
+def test_the_answers_file_in_the_docs_works_as_written(tmp_path):
+    import re
+
+    from triagekit import LISTINGS, LOCKED, SESSION, VM_SUPPORT
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "triage.md").read_text()
+    block = re.search(r"```yaml\n(.*?)```", docs, re.S).group(1)
+    (tmp_path / "answers.yaml").write_text(block)
+    for name, source in (("vmkfstools-session.txt", SESSION), ("esx02-nics.txt", LISTINGS["esx02"]),
+                         ("esx03-nics.txt", LISTINGS["esx03"])):
+        shutil.copy(source, tmp_path / name)
+    result = triage(str(LOCKED / VM_SUPPORT), "--answers", str(tmp_path / "answers.yaml"))
+    assert HOLDER_SUMMARY in result.stdout
+    assert result.stdout.count("answered from the answers file") == 4, result.stdout
