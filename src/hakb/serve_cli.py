@@ -57,6 +57,7 @@ def serve(bind, port, token, max_upload, max_unpacked, max_files, max_ratio, rul
     \b
         hakb serve                                  # http://127.0.0.1:8765/, this machine only
         hakb serve --host 0.0.0.0 --token "$(openssl rand -hex 16)"
+
     Uploads (.tgz, .zip, files, pasted text) go through the same safe unpacking and limits as
     `hakb diagnose`; the page reads and writes the same case store as the CLI. Ctrl-C stops.
     """

@@ -10,6 +10,7 @@ import tarfile
 import time
 import urllib.error
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -93,9 +94,19 @@ def test_upload_answer_ack_and_find_the_case_again(client, db):
     assert "Silenced by" not in client.get(f"/cases/{case_id}").text
 
 
-def test_two_cases_of_one_host_compare(client, tmp_path):
-    full = upload(client, [("files", ("full.tgz", tgz(LOCKED, "locked-vmdk"), "application/gzip"))])
-    partial = upload(client, [("files", ("partial.tgz", tgz(partial_locked_vmdk(tmp_path), "p"), "application/gzip"))])
+def test_a_zip_and_a_folder_upload_and_two_cases_of_one_host_compare(client, tmp_path):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for path in sorted(LOCKED.rglob("*")):
+            if path.is_file():
+                archive.write(path, f"locked-vmdk/{path.relative_to(LOCKED).as_posix()}")
+    full = upload(client, [("files", ("locked-vmdk.zip", buffer.getvalue(), "application/zip"))])
+    assert HOLDER_SUMMARY in full.text
+    partial_folder = partial_locked_vmdk(tmp_path)
+    files = [("files", (f"partial/{p.relative_to(partial_folder).as_posix()}", p.read_bytes(), "text/plain"))
+             for p in sorted(partial_folder.rglob("*")) if p.is_file()]  # a folder upload: relative names
+    partial = upload(client, files)
+    assert "esx01.lab.example" in partial.text and "confidence 0.60" in partial.text
     older, newer = str(full.url).rsplit("/", 1)[1], str(partial.url).rsplit("/", 1)[1]
     assert f"/compare?a={older}&amp;b={newer}" in partial.text
     page = client.get("/compare", params={"a": older, "b": newer}).text
