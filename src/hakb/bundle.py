@@ -16,8 +16,9 @@ a private temporary folder, member by member (never with ``extractall``):
   damage is still diagnosed, and the other inputs are too.
 
 Each artifact is attributed to a host from its path (a vm-support folder
-``esx-<host>-<date>--<time>-<pid>/``, a per-host subfolder) or ``--host``. An archive whose
-members all sit in one top folder is read like that folder passed on the command line.
+``esx-<host>-<date>--<time>-<pid>/``, a folder named like a host, see :mod:`hakb.hosts`). An
+archive whose members all sit in one top folder is read like that folder passed on the command
+line.
 """
 
 from __future__ import annotations
@@ -36,12 +37,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO, Iterator
 
+from hakb.hosts import is_host_name, looks_like_host
 from hakb.model import Artifact
 
 VM_SUPPORT_FOLDER = re.compile(r"^esx-(?P<host>.+?)-\d{4}-\d{2}-\d{2}--\d{2}\.\d{2}-\d+$")
-#: Folder names found inside bundles that never name a host.
-NOT_HOSTS = frozenset({"commands", "var", "log", "logs", "run", "etc", "vmfs", "tmp", "scratch",
-                       "usr", "proc", "json", "reconstruct", "action-logs", "output", "collected"})
 ARCHIVE_SUFFIXES = (".tgz", ".tar.gz", ".tar", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".zip")
 _CHUNK = 1 << 20
 #: Any archive may unpack to this much whatever its ratio (tiny archives of tiny files).
@@ -94,13 +93,15 @@ class LimitExceeded(Exception):
     pass
 
 
-def host_from_parts(parts: tuple[str, ...]) -> str | None:
-    """The host a file belongs to, from the folders above it (closest vm-support folder wins).
+def host_from_parts(parts: tuple[str, ...], top: str | None = None) -> str | None:
+    """The host a file belongs to, from the folders above it: the closest vm-support folder, else
+    the closest folder named like a host (:func:`hakb.hosts.is_host_name`), else ``top`` (the
+    folder given on the command line or wrapping an archive, when it looks like a host).
 
     >>> host_from_parts(("esx-esx02.lab-2024-05-01--10.20-12345", "var", "run", "log", "hostd.log"))
     'esx02.lab'
-    >>> host_from_parts(("esx01", "hostd.log"))
-    'esx01'
+    >>> host_from_parts(("INC0042-acmebank", "esx03", "commands", "nics.txt"))
+    'esx03'
     >>> host_from_parts(("hostd.log",)) is None
     True
     """
@@ -108,9 +109,10 @@ def host_from_parts(parts: tuple[str, ...]) -> str | None:
         match = VM_SUPPORT_FOLDER.match(part)
         if match:
             return match.group("host")
-    if len(parts) > 1 and parts[0].lower() not in NOT_HOSTS and not is_archive_name(parts[0]):
-        return parts[0]
-    return None
+    for part in reversed(parts[:-1]):
+        if is_host_name(part) and not is_archive_name(part):
+            return part
+    return top
 
 
 def is_archive_name(name: str) -> bool:
@@ -304,9 +306,8 @@ def _walk(root: Path) -> Iterator[tuple[Path, bool]]:
 class Collector:
     """Gathers artifacts from the inputs into ``inventory``, unpacking archives into ``workdir``."""
 
-    def __init__(self, workdir: Path, host: str | None = None, limits: Limits = Limits()) -> None:
+    def __init__(self, workdir: Path, limits: Limits = Limits()) -> None:
         self.workdir = workdir
-        self.host = host
         self.limits = limits
         self.inventory = Inventory()
         self._archives = 0
@@ -337,11 +338,14 @@ class Collector:
 
     def _add_tree(self, root: Path, prefix: str, depth: int = 0, hosts_from: Path | None = None,
                   default_host: str | None = None) -> None:
-        """Every file under ``root``; hosts are read from paths relative to ``hosts_from``, else
-        ``default_host`` (the host of the archive they came from), else ``--host``."""
+        """Every file under ``root``; hosts are read from paths relative to ``hosts_from`` (whose
+        own name counts when it looks like a host), else ``default_host`` (the host of the archive
+        they came from). ``--host`` is the last resort, applied after parsing
+        (:func:`hakb.hosts.assign_hosts`), so what an artifact says of itself comes first."""
         real_root = root.resolve()
         hosts_from = hosts_from or root
         root_parts = (hosts_from.name,) if VM_SUPPORT_FOLDER.match(hosts_from.name) else ()
+        top = hosts_from.name if looks_like_host(hosts_from.name) else None
         for path, linked_folder in _walk(root):
             shown = prefix + path.relative_to(root).as_posix()
             if linked_folder:
@@ -359,14 +363,14 @@ class Collector:
                 parts = root_parts + path.relative_to(hosts_from).parts
             except ValueError:
                 parts = path.relative_to(root).parts
-            self._add_file(path, shown, parts, depth=depth, default_host=default_host)
+            self._add_file(path, shown, parts, depth=depth, default_host=top or default_host)
 
     def _add_file(self, path: Path, shown: str, parts: tuple[str, ...], depth: int = 0,
                   default_host: str | None = None) -> None:
         if not path.is_file():
             self.inventory.skipped.append((shown, "not a regular file"))
             return
-        host = host_from_parts(parts) or default_host or self.host
+        host = host_from_parts(parts) or default_host
         kind = _archive_kind(path)
         if kind:
             self._add_archive(path, shown, kind, depth, host)
@@ -407,14 +411,13 @@ class Collector:
         # One top folder (``tar czf case.tgz case/``) is read like that folder given directly.
         wrapper = entries[0] if len(entries) == 1 and entries[0].is_dir() \
             and not entries[0].is_symlink() else None
-        self._add_tree(dest, shown + ":", depth=depth + 1, hosts_from=wrapper,
-                       default_host=host if host != self.host else None)
+        self._add_tree(dest, shown + ":", depth=depth + 1, hosts_from=wrapper, default_host=host)
 
 
-def collect(arguments: list[str], workdir: Path, host: str | None = None,
-            limits: Limits = Limits(), stdin: BinaryIO | None = None) -> Inventory:
+def collect(arguments: list[str], workdir: Path, limits: Limits = Limits(),
+            stdin: BinaryIO | None = None) -> Inventory:
     """All artifacts in ``arguments``; raises InputError for an argument that does not exist."""
-    collector = Collector(workdir, host, limits)
+    collector = Collector(workdir, limits)
     for argument in arguments:
         collector.add(argument, stdin=stdin)
     inventory = collector.inventory

@@ -361,10 +361,14 @@ def parse(paths, host) -> None:
     pm = get_plugin_manager()
     schemas = fact_schemas(pm)
     available = parsers(pm, schemas)
+    from hakb.hosts import assign_hosts
+
     with tempfile.TemporaryDirectory(prefix="hakb-") as workdir:
-        inventory = collect(list(paths), Path(workdir), host=host)
-        for artifact in inventory.artifacts:
-            result = parse_artifact(artifact, available, schemas)
+        inventory = collect(list(paths), Path(workdir))
+        results = [parse_artifact(artifact, available, schemas) for artifact in inventory.artifacts]
+        assign_hosts(results, default=host)
+        for result in results:
+            artifact = result.artifact
             click.echo(f"# {artifact.name}: {result.status} {result.parser or ''} {result.message or ''}",
                        err=True)
             for fact in result.facts:

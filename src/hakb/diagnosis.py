@@ -17,6 +17,7 @@ from hakb import __version__
 from hakb.bundle import Limits, collect, display_name
 from hakb.isolation import DEFAULT_TIMEOUT, run_packs
 from hakb.findings import Finding, Unverified, build_findings
+from hakb.hosts import assign_hosts
 from hakb.knowledge import load_knowledge
 from hakb.model import Artifact, Fact
 from hakb.parsing import ArtifactResult, parse_artifact
@@ -127,21 +128,21 @@ def diagnose(arguments: list[str], *, host: str | None = None, pm: PluginManager
     schemas = fact_schemas(pm)
     available = parsers(pm, schemas)
     with tempfile.TemporaryDirectory(prefix="hakb-") as workdir:
-        inventory = collect(arguments, Path(workdir), host=host, limits=limits, stdin=stdin)
+        inventory = collect(arguments, Path(workdir), limits=limits, stdin=stdin)
         for name, reason in inventory.errors:
             case.artifacts.append(ArtifactResult(Artifact(name=name, path=Path(name)), "error",
                                                  message=reason))
         for name, reason in inventory.skipped:
             case.artifacts.append(ArtifactResult(Artifact(name=name, path=Path(name)), "skipped",
                                                  message=reason))
-        facts: list[Fact] = []
+        parsed: list[ArtifactResult] = []
         total = len(inventory.artifacts)
         for number, artifact in enumerate(inventory.artifacts, start=1):
             if progress:
                 progress(f"[{number}/{total}] {artifact.name}")
-            result = parse_artifact(artifact, available, schemas)
-            case.artifacts.append(result)
-            facts.extend(result.facts)
+            parsed.append(parse_artifact(artifact, available, schemas))
+    facts = assign_hosts(parsed, default=host)
+    case.artifacts.extend(parsed)
     case.artifacts.sort(key=lambda a: a.artifact.name)
     _infer_into(case, pm, facts, as_of, rule_timeout)
     return case

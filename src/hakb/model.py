@@ -40,21 +40,26 @@ class Artifact:
     path: Path
     host: str | None = None
     size: int = 0
+    #: The :class:`hakb.sections.Section` a parser is reading (its command, the prompt's host),
+    #: or None when the artifact is read whole.
+    section: Any = None
 
 
 @dataclass(frozen=True)
 class Head:
     """The beginning of an artifact, for parsers to recognise it by content.
 
-    ``text`` is the decoded first part of the file (64 KiB at most), ``name`` the file's base name,
-    ``data`` the same first part as raw bytes (for binary formats such as DER certificates) and
-    ``binary`` whether the core judged the artifact binary.
+    ``text`` is the decoded first part of the file or section (64 KiB at most), ``name`` the file's
+    base name, ``data`` the same first part as raw bytes (for binary formats such as DER
+    certificates), ``binary`` whether the core judged the artifact binary, and ``command`` the
+    command line of the section when it came after a shell prompt ("" otherwise).
     """
 
     name: str
     text: str
     data: bytes = b""
     binary: bool = False
+    command: str = ""
 
     @property
     def lines(self) -> list[str]:
@@ -113,6 +118,10 @@ CORE_SCHEMAS = {
                                 "id, topic what the asking rule named (the hakb-unverified topic; "
                                 "'symptom' for the ticket's words), answer the text as given, items "
                                 "its words split at commas, semicolons and spaces."),
+    "host-name": FactSchema("host-name", {"name": "str", "source": "str"},
+                            "The machine an artifact was collected on, as the artifact itself says "
+                            "(hostname, systeminfo's Host Name, a transcript's Machine line); "
+                            "the artifact's other facts are about that host."),
 }
 
 
@@ -131,6 +140,14 @@ class Parser:
 
     A parser with ``binary=True`` is also offered artifacts that are not text, and its ``parse``
     receives the artifact's bytes as a stream of chunks instead of lines; its facts use line 0.
+
+    A parser built from object ``shapes`` (:func:`hakb.shapes.object_parser`) maps records, not
+    lines: the core reads a section's objects once (:mod:`hakb.reading`) and hands each record to
+    every such parser whose shapes it fits, so one transcript feeds several plugins.
+
+    A parser with ``embedded=True`` also reads sections other parsers took, where a line holds
+    one of its ``signatures`` (literal text): it gets those lines and the ``context`` lines after
+    each (a lock dump inside vmkernel.log). Its ``parse`` must accept gaps in the line numbers.
     """
 
     name: str
@@ -138,9 +155,10 @@ class Parser:
     parse: ParseFunction
     description: str = ""
     binary: bool = False
-    #: Object shapes (:class:`hakb.shapes.Shape`) this parser maps; a parser built from shapes
-    #: shares its artifact with every other such parser whose shapes its records fit.
     shapes: tuple = ()
+    signatures: tuple[str, ...] = ()
+    context: int = 0
+    embedded: bool = False
 
 
 @dataclass(frozen=True)

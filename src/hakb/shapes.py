@@ -1,89 +1,118 @@
-"""Reading pasted PowerShell output by shape: each record or row goes to the converter whose
-properties (``fl``) or columns (tables) it has.
+"""Object parsers: a plugin says which objects it maps to facts, by command or property set.
 
-Helpdesks paste several cmdlets into one file, in ``fl`` or table layout, so a parser built here
-recognises any of its shapes and converts each record on its own. Shapes are declared by the
-names that identify them, e.g. ``Shape("Get-Cluster", {"samesubnetdelay"}, convert)``.
+Helpdesks paste several cmdlets into one file, in any shape (``fl``, a table, CSV, JSON, Clixml;
+esxcli's default, CSV, key-value or XML output), so an object parser never reads text: the core's
+reading layer (:mod:`hakb.reading`) turns a section into records and each record goes to the
+shape it fits. A shape is declared by the names its records have, optionally the commands that
+print it and the type names it carries::
+
+    Shape("Get-ClusterParameter", needs={"Object", "Name", "Value"}, convert=parameter,
+          commands=("Get-ClusterParameter",))
+
+``convert(record)`` yields facts; :func:`evidence` gives the line a fact should point at.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from itertools import islice
 from typing import Callable, Iterable, Iterator, Sequence
 
-from hakb.model import Fact, Head, Parser
-from hakb.formats import Record, Row, format_table, is_noise, property_names, read_output
+from hakb.model import Artifact, Fact, Head, Parser
+from hakb.reading import Record, key, read_records
+from hakb.sections import command_matches, parse_prompt
 
-Item = Record | Row
+Item = Record
+
+#: Records of a head read to recognise a section's objects.
+HEAD_RECORDS = 200
 
 
 @dataclass(frozen=True)
 class Shape:
-    """One cmdlet's output: the (lower-case) names every record of it has, and its converter."""
+    """One kind of object: the (normalised) names every record of it has, and its converter.
+
+    ``commands`` name the commands whose output it is (``Get-ClusterParameter``,
+    ``esxcli network nic list``): a section run by one of them is recognised by its command, and
+    is an error when none of its records can be read. ``types`` are type names the record may
+    carry (``#TYPE``, Clixml, esxcli ``typeName``), used only for recognition.
+    """
 
     name: str
     needs: frozenset[str]
-    convert: Callable[[Item], Iterator[Fact]]
+    convert: Callable[[Record], Iterator[Fact]]
+    commands: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
 
-    def fits(self, names: set[str]) -> bool:
-        return self.needs <= names
+    def fits(self, record: Record) -> bool:
+        return self.needs <= record.keys()
 
-
-def key(name: str) -> str:
-    """Names compare without case or white space, as :mod:`hakb.formats` looks them up."""
-    return "".join(name.split()).lower()
-
-
-def shape(name: str, needs: Iterable[str], convert: Callable[[Item], Iterator[Fact]]) -> Shape:
-    return Shape(name, frozenset(key(n) for n in needs), convert)
+    def runs(self, command: str) -> bool:
+        return bool(command) and any(command_matches(command, c) for c in self.commands)
 
 
-_RULE = re.compile(r"^\s*-+(?:\s+-+)+\s*$|^\s*-{2,}\s*$")
+def shape(name: str, needs: Iterable[str], convert: Callable[[Record], Iterator[Fact]],
+          commands: Sequence[str] | None = None, types: Sequence[str] = ()) -> Shape:
+    """A :class:`Shape`, with ``needs`` given as the names a person would write. Without
+    ``commands``, the name is the command that prints it (``Get-ClusterParameter``,
+    ``esxcli network nic list``)."""
+    return Shape(name, frozenset(key(n) for n in needs), convert,
+                 tuple(commands) if commands is not None else (name,), tuple(types))
 
 
-def header_names(text: str) -> list[set[str]]:
-    """Lower-cased column names of each table header (a line above a dash rule) in ``text``."""
-    headers: list[set[str]] = []
-    before, previous = "", ""
-    for line in text.splitlines():
-        if _RULE.match(line) and previous.strip() and not is_noise(previous):
-            # read the header (one or two lines) as a table with one row, so columns are cut as
-            # rows will be
-            table = list(format_table([(1, before), (2, previous), (3, line), (4, "x" * len(line))]))
-            if table and {key(c) for c in table[0].columns} not in headers:
-                headers.append({key(c) for c in table[0].columns})
-        before, previous = previous, line
-    return headers
-
-
-def recognise_shapes(head: Head, shapes: Sequence[Shape]) -> int:
-    """100 when the head holds a record or table header of one of ``shapes``, else 0."""
-    names = property_names(head.text)
-    headers = header_names(head.text)
-    for candidate in shapes:
-        if candidate.fits(names) or any(candidate.fits(columns) for columns in headers):
-            return 100
+def claim(records: Sequence[Record], command: str, shapes: Sequence[Shape]) -> int:
+    """How surely ``shapes`` are the objects of a section: 100 when the section's command prints
+    one of them, 90 when one of its first records fits one, else 0."""
+    if any(s.runs(command) for s in shapes):
+        return 100
+    if any(s.fits(r) for r in records for s in shapes):
+        return 90
     return 0
 
 
-def parse_shapes(lines: Iterable[tuple[int, str]], shapes: Sequence[Shape]) -> Iterator[Fact]:
-    """Facts of every record or row that fits a shape (the first that fits); others are skipped."""
-    for item in read_output(lines):
-        names = {key(n) for n in item.names()}
-        for candidate in shapes:
-            if candidate.fits(names):
-                yield from candidate.convert(item)
-                break
+def convert(record: Record, shapes: Sequence[Shape]) -> Iterator[Fact]:
+    """The facts of the first of ``shapes`` the record fits; nothing when it fits none."""
+    for candidate in shapes:
+        if candidate.fits(record):
+            yield from candidate.convert(record)
+            return
 
 
-def shell_parser(name: str, shapes: Sequence[Shape], description: str) -> Parser:
+def recognise_shapes(head: Head, shapes: Sequence[Shape]) -> int:
+    """:func:`claim` over the records of a head (for an object parser used on its own, the
+    command may still be on the head's first line)."""
+    command = head.command
+    if not command:
+        first = next((line for line in head.text.splitlines() if line.strip()), "")
+        prompt = parse_prompt(first)
+        command = prompt.command if prompt else ""
+    records = list(islice(read_records(enumerate(head.text.splitlines(), 1), command), HEAD_RECORDS))
+    return claim(records, command, shapes)
+
+
+def parse_shapes(lines: Iterable[tuple[int, str]], shapes: Sequence[Shape],
+                 command: str = "") -> Iterator[Fact]:
+    """Facts of every record that fits a shape (the first that fits); others are skipped."""
+    for record in read_records(lines, command):
+        yield from convert(record, shapes)
+
+
+def object_parser(name: str, shapes: Sequence[Shape], description: str) -> Parser:
+    """A parser mapping ``shapes``. In a diagnosis the core reads each section's records once and
+    offers every record to every object parser; used alone (tests), it reads the lines itself."""
+    def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact]:
+        section = artifact.section
+        return parse_shapes(lines, shapes, section.command if section is not None else "")
+
     return Parser(name=name, description=description, shapes=tuple(shapes),
-                  recognise=lambda head: recognise_shapes(head, shapes),
-                  parse=lambda lines, artifact: parse_shapes(lines, shapes))
+                  recognise=lambda head: recognise_shapes(head, shapes), parse=parse)
 
 
-def evidence(item: Item, *names: str) -> tuple[int, str]:
+#: The name object parsers had in the first plugin API.
+shell_parser = object_parser
+
+
+def evidence(item: Record, *names: str) -> tuple[int, str]:
     """(line, text) of the first of ``names`` the item has: the line a fact should point at."""
     for name in names:
         if name in item:

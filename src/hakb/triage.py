@@ -24,7 +24,8 @@ from hakb.diagnosis import Diagnosis, diagnose, diagnose_facts
 from hakb.isolation import DEFAULT_TIMEOUT
 from hakb.knowledge import load_knowledge
 from hakb.model import Artifact, Fact
-from hakb.parsing import ArtifactResult
+from hakb.hosts import assign_hosts
+from hakb.parsing import ArtifactResult, SectionResult
 from hakb.plugin_manager import PluginManager, fact_schemas, get_plugin_manager, knowledge_packs, parsers
 from hakb.questions import SYMPTOM_ID, Question, questions_for, symptom_question
 from hakb.store import Store
@@ -127,7 +128,8 @@ class Triage:
             by_artifact.setdefault(fact.artifact or "", []).append(fact)
         artifacts = [ArtifactResult(Artifact(name=a["path"], path=Path(a["path"]), host=a.get("host")),
                                     a["status"], parser=a.get("parser"), message=a.get("message"),
-                                    facts=by_artifact.get(a["path"], []))
+                                    facts=by_artifact.get(a["path"], []),
+                                    sections=[_section(s) for s in a.get("sections") or ()])
                      for a in report["artifacts"] if a["path"] not in answer_names]
         created = datetime.fromisoformat(report["created"])
         case = Diagnosis(case_id=case_id, created=created, inputs=list(report.get("inputs") or []))
@@ -161,8 +163,12 @@ class Triage:
         return self._stored if self._stored is not None else self.case.as_dict()
 
     def rediagnose(self) -> Diagnosis:
-        """Run the knowledge again over the bundle's facts and every answer's."""
-        facts = list(self.bundle_facts)
+        """Run the knowledge again over the bundle's facts and every answer's.
+
+        Hosts are settled again over all of them (:func:`hakb.hosts.assign_hosts`), so a host
+        named in an answer (``esx01``) and in the bundle (``esx01.lab.example``) is one host.
+        The bundle's facts stay first, in their order.
+        """
         artifacts = list(self.bundle_artifacts)
         self.last_results = {}
         with tempfile.TemporaryDirectory(prefix="hakb-triage-") as workdir:
@@ -171,7 +177,11 @@ class Triage:
                 result = answer_result(answer, question, self.parsers, self.schemas, Path(workdir))
                 self.last_results[answer.number] = result
                 artifacts.append(result)
-                facts.extend(result.facts)
+        counted = sum(len(a.facts) for a in self.bundle_artifacts)
+        if counted == len(self.bundle_facts):
+            facts = assign_hosts(artifacts)
+        else:  # facts without an artifact of their own (a facts file): keep them as they are
+            facts = list(self.bundle_facts) + [f for r in artifacts[len(self.bundle_artifacts):] for f in r.facts]
         case = diagnose_facts(facts, pm=self.pm, now=self.case.created, as_of=self.case.as_of,
                               rule_timeout=self.rule_timeout)
         case.case_id, case.created, case.inputs = self.case.case_id, self.case.created, self.case.inputs
@@ -313,10 +323,17 @@ def _renamed(facts: list[Fact], artifacts: list[ArtifactResult], prefix: str,
     renamed = []
     for result in artifacts:
         name = _rename(result.artifact.name, prefix, replacement)
-        renamed.append(ArtifactResult(replace(result.artifact, name=name), result.status,
-                                      parser=result.parser, message=result.message,
-                                      facts=by_artifact.get(name, []), encoding=result.encoding))
+        renamed.append(replace(result, artifact=replace(result.artifact, name=name),
+                               facts=by_artifact.get(name, [])))
     return facts, renamed
+
+
+def _section(row: dict) -> SectionResult:
+    start, end = (row.get("lines") or [0, 0])[:2]
+    return SectionResult(start=start, end=end, command=row.get("command") or "",
+                         status=row.get("status") or "parsed",
+                         parsers=[p for p in (row.get("parser") or "").split(", ") if p],
+                         message=row.get("message"), facts=int(row.get("facts") or 0))
 
 
 __all__ = ["Triage", "TriageError", "AnswerError", "STATUSES"]

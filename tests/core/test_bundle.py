@@ -13,16 +13,16 @@ def names(inventory):
     return sorted(a.name.split(":", 1)[-1] for a in inventory.artifacts)
 
 
-def test_host_from_vm_support_folder_per_host_folder_and_flag(tmp_path):
+def test_host_from_vm_support_folder_and_per_host_folder(tmp_path):
     root = tmp_path / "case"
     (root / "esx-esx01.lab.example-2026-11-20--09.15-12345" / "var" / "run" / "log").mkdir(parents=True)
     (root / "esx-esx01.lab.example-2026-11-20--09.15-12345" / "var" / "run" / "log" / "hostd.log").write_text("x")
     (root / "esx03").mkdir()
     (root / "esx03" / "nics.txt").write_text("x")
     (root / "loose.txt").write_text("x")
-    inventory = collect([str(root)], tmp_path / "work", host="fallback")
+    inventory = collect([str(root)], tmp_path / "work")
     hosts = {a.name.rsplit("/", 1)[-1]: a.host for a in inventory.artifacts}
-    assert hosts == {"hostd.log": "esx01.lab.example", "nics.txt": "esx03", "loose.txt": "fallback"}
+    assert hosts == {"hostd.log": "esx01.lab.example", "nics.txt": "esx03", "loose.txt": None}
 
 
 def test_tgz_is_unpacked_and_members_are_attributed(tmp_path):
@@ -92,9 +92,9 @@ def test_truncated_archive_is_an_error_for_that_input_only(tmp_path):
 
 
 def test_stdin_and_missing_input(tmp_path):
-    inventory = collect(["-"], tmp_path, host="esx09", stdin=io.BytesIO(b"pasted\n"))
+    inventory = collect(["-"], tmp_path, stdin=io.BytesIO(b"pasted\n"))
     [artifact] = inventory.artifacts
-    assert (artifact.name, artifact.host, artifact.path.read_bytes()) == ("<stdin>", "esx09", b"pasted\n")
+    assert (artifact.name, artifact.host, artifact.path.read_bytes()) == ("<stdin>", None, b"pasted\n")
     with pytest.raises(InputError, match="no such file"):
         collect([str(tmp_path / "missing")], tmp_path)
 

@@ -36,7 +36,7 @@ def test_a_partial_bundle_asks_for_the_lock_dump_of_the_data_file_then_hosts_the
 
     pasted = triage.answer(question, SESSION.read_text(), via="test")
     assert pasted.artifact == "paste:1"
-    assert triage.result_of(pasted).parser == "vmware-vmkfstools"
+    assert "vmware-vmkfstools" in triage.result_of(pasted).parser
     hosts = triage.questions()[0]
     assert hosts.kind == "ask" and hosts.ask.startswith("Which ESXi hosts mount ds-prod-01?")
 

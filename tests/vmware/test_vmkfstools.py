@@ -202,9 +202,9 @@ def test_every_sample_is_listed_in_the_routing_table_and_readme():
 # --- the example bundles ----------------------------------------------------------------------
 
 
-def expected_parser(name):
-    if name == "vmkfstools-session.txt":
-        return "vmware-vmkfstools"
+def expected_parser(name, example):
+    if name == "vmkfstools-session.txt":  # the lock dump, then --activehosts (a NIC listing)
+        return "vmware-vmkfstools" if example == "locked-vmdk-readonly" else "vmware-vmkfstools, vmware-nics"
     return "vmware-logs" if name.endswith(".log") else "vmware-nics"
 
 
@@ -213,7 +213,7 @@ def facts_of(example):
     statuses = {a.artifact.name: (a.status, a.parser) for a in case.artifacts}
     readme = statuses.pop(f"{EXAMPLES / example}/README.md")
     assert readme[0] == "skipped"
-    assert statuses and all(value == ("parsed", expected_parser(name.rsplit("/", 1)[-1]))
+    assert statuses and all(value == ("parsed", expected_parser(name.rsplit("/", 1)[-1], example))
                             for name, value in statuses.items()), statuses
     assert case.errors == []
     return case.facts
@@ -227,7 +227,8 @@ def test_locked_vmdk_example_holds_the_story():
     facts = facts_of("locked-vmdk")
     session = [f for f in facts if f.type == "vmfs-lock" and f.artifact.endswith("vmkfstools-session.txt")]
     assert [(f.host, f.slots["file"], f.slots["mode"], f.slots["owner_mac"]) for f in session] == [
-        ("esx01", "/vmfs/volumes/ds-prod-01/app01/app01-000001-delta.vmdk", 1, "00:50:56:0a:03:01")]
+        # the prompt says esx01, its vm-support folder esx01.lab.example: one host, one name
+        ("esx01.lab.example", "/vmfs/volumes/ds-prod-01/app01/app01-000001-delta.vmdk", 1, "00:50:56:0a:03:01")]
     owners = {f.host for f in facts if f.type == "host-nic" and f.slots["mac"] == "00:50:56:0a:03:01"}
     assert owners == {"esx03"}
     assert macs_of(facts, "esx02") == {f"00:50:56:0a:02:0{i}" for i in range(1, 5)}

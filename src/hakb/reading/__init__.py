@@ -1,0 +1,76 @@
+"""The reading layer: objects in any shape a tool prints them, as :class:`Record` objects.
+
+Parsers map records (by command, type or property set: see :mod:`hakb.shapes`) to facts; they
+never read a text shape themselves. :func:`read_records` picks the reader for a section's lines:
+structured formats (CSV, JSON, Clixml and esxcli XML, esxcli key-value, vim-cmd data objects,
+registry exports, file listings) are told by their first lines, console text paragraph by
+paragraph (:func:`hakb.reading.text.read_text`: ``Format-List``, tables, ``Key: value`` blocks,
+column tables).
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+from typing import Iterable, Iterator
+
+from hakb.reading.record import Line, Record, Value, key
+
+__all__ = ["Record", "Value", "key", "read_records", "structured_reader"]
+
+#: Lines looked at to tell a structured format (after blank lines and prompts).
+SNIFF_LINES = 40
+
+
+def _structured():
+    """(looks_like, read) of each structured format, most distinctive first: a registry export
+    starts with ``[`` like JSON does; a listing or CSV is told only after the others."""
+    from hakb.reading import csv, esxi, json, listing, registry, xml
+
+    return ((registry.looks_like, registry.read), (xml.looks_like, xml.read),
+            (json.looks_like, json.read), (esxi.looks_like_keyvalue, esxi.read_keyvalue),
+            (esxi.looks_like_vmodl, esxi.read_vmodl), (csv.looks_like, csv.read),
+            (listing.looks_like, listing.read))
+
+
+def structured_reader(head: list[str]):
+    """The ``read`` function of the structured format ``head`` (first lines) is in, or None.
+
+    >>> structured_reader(['"Name","State"', '"w1","Up"']).__module__
+    'hakb.reading.csv'
+    >>> structured_reader(["Name  : w1"]) is None
+    True
+    """
+    for looks_like, read in _structured():
+        if looks_like(head):
+            return read
+    return None
+
+
+def read_records(lines: Iterable[Line], command: str = "") -> Iterator[Record]:
+    """Every record in ``lines`` (one section's ``(number, text)`` pairs, streamed), each
+    carrying ``command``.
+
+    >>> text = ["Name       : EX01", "ServerRole : Mailbox"]
+    >>> [(r.shape, r.get("name"), r.command) for r in read_records(enumerate(text, 1), "Get-X | fl")]
+    [('list', 'EX01', 'Get-X | fl')]
+    """
+    from hakb.formats import is_noise
+    from hakb.reading.text import read_text
+
+    source = iter(lines)
+    head = list(islice(source, SNIFF_LINES))
+    texts = [t for _, t in head if t.strip() and not is_noise(t)]
+    reader = structured_reader(texts)
+    if reader is None:
+        reader = read_text
+    else:  # a structured document starts after the prompt and blank lines in front of it
+        while head and (not head[0][1].strip() or is_noise(head[0][1])):
+            head.pop(0)
+
+    def all_lines() -> Iterator[Line]:
+        yield from head
+        yield from source
+
+    for record in reader(all_lines()):
+        record.command = command
+        yield record
