@@ -18,14 +18,16 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
-from typing import Iterable, Sequence
+from typing import Sequence
 
 KINDS = ("paste", "ask", "choice")
 #: The question triage asks when it starts from nothing: the ticket's words.
 SYMPTOM_ID = "symptom"
 SYMPTOM_QUESTION = "What does the ticket say? Give the error or the symptom in its words."
-#: Candidate faults whose collect-first lists become questions, best first.
+#: Candidate faults whose collect-first lists become questions, best first, and the score a
+#: candidate needs for that (a word or two in common is not enough).
 CANDIDATE_QUESTIONS = 3
+CANDIDATE_SCORE = 0.3
 
 
 def question_id(rule: str, check: str, host: str) -> str:
@@ -166,7 +168,7 @@ def questions_for(report: dict, candidates: Sequence[dict] = (),
     questions = [q for _, q in sorted(asked, key=lambda pair: pair[0])]
     spoken = {q.rule for q in questions} | set(rank)
     for candidate in list(candidates)[:CANDIDATE_QUESTIONS]:
-        if candidate["id"] in spoken:
+        if candidate["id"] in spoken or candidate.get("score", 1.0) < CANDIDATE_SCORE:
             continue
         for collect in candidate.get("collect") or ():
             question = from_candidate(candidate["id"], candidate["title"], collect)
@@ -201,12 +203,3 @@ def split_items(text: str) -> list[str]:
     ['esx01', 'esx02', 'esx03', 'esx04']
     """
     return [item for item in re.split(r"[\s,;]+", text.strip()) if item]
-
-
-def unique(questions: Iterable[Question]) -> list[Question]:
-    seen, out = set(), []
-    for question in questions:
-        if question.id not in seen:
-            seen.add(question.id)
-            out.append(question)
-    return out

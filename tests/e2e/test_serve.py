@@ -122,7 +122,10 @@ def test_the_knowledge_browser_shows_articles_without_template_syntax(client):
     for article in ("vmware-locked-vmdk", "transporter-imap-errors", "cluster-node-evicted"):
         html = client.get(f"/kb/{article}").text
         assert "{%" not in html and "{{" not in html and "%}" not in html, article
-    assert "<code>/etc/init.d/hostd restart</code>" in client.get("/kb/vmware-locked-vmdk").text
+    locked = client.get("/kb/vmware-locked-vmdk").text
+    assert "<code>/etc/init.d/hostd restart</code>" in locked
+    assert "<ol start=" not in locked  # a step left out for want of a value does not renumber the list
+    assert "<code>esxcfg-nics -l</code> on every host" in locked  # collect-first items as Markdown
     assert client.get("/kb/no-such").status_code == 404
 
 

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False})
 _TAG = re.compile(r"\{%.*?%\}|\{#.*?#\}", re.S)
+_NUMBERED = re.compile(r"(\s{0,3})(\d+)[.)]\s")
 _LIST_ITEM = re.compile(r"\s*(?:\d+[.)]|[-*])\s*")
 _VALUE = re.compile(r"\{\{\s*([A-Za-z_][\w.]*)?[^}]*\}\}", re.S)
 
@@ -65,17 +66,23 @@ def without_templates(text: str) -> str:
     """An article's text with its template parts resolved for no case at all, line by line
     (a line whose template cannot render has its tags removed instead)."""
     out = []
+    number = None  # the number a left-out step had, given to the next step (a list starts there)
     for line in text.splitlines():
-        if "{" not in line:
-            out.append(line)
-            continue
-        try:
-            rendered = _templates.from_string(line).render()
-        except Exception:  # a template error in a third-party article: show its words, not its syntax
-            rendered = _strip(line)
-        if _LIST_ITEM.fullmatch(rendered) and not _LIST_ITEM.fullmatch(line):
-            continue  # a step that applies only when a value is known, as in a case's report
-        out.append(rendered)
+        if "{" in line:
+            try:
+                rendered = _templates.from_string(line).render()
+            except Exception:  # a template error in a third-party article: its words, not its syntax
+                rendered = _strip(line)
+            if _LIST_ITEM.fullmatch(rendered) and not _LIST_ITEM.fullmatch(line):
+                left_out = _NUMBERED.match(line)
+                number = number or (left_out.group(2) if left_out else None)
+                continue  # a step that applies only when a value is known, as in a case's report
+            line = rendered
+        numbered = _NUMBERED.match(line)
+        if numbered and number:
+            line = f"{numbered.group(1)}{number}{line[numbered.end(2):]}"
+        number = None if line.strip() else number
+        out.append(line)
     return "\n".join(out)
 
 
