@@ -65,7 +65,7 @@ def server(tmp_path_factory):
     process = subprocess.Popen([HAKB, "serve", "--port", str(port), "--db", str(folder / "cases.db"),
                                 "--max-upload", str(MAX_UPLOAD)], stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(150):
+    for _ in range(600):  # up to a minute on a busy machine
         try:
             urllib.request.urlopen(url + "/", timeout=1)
             break
