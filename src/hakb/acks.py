@@ -13,7 +13,6 @@ import getpass
 import re
 from collections import Counter
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 
 class AckError(ValueError):
@@ -99,18 +98,6 @@ def annotate(report: dict, acks: list[dict], now: datetime | None = None) -> dic
 def annotate_from(store, report: dict) -> dict:
     """:func:`annotate` with the store's acknowledgements (none without a store)."""
     return annotate(report, store.acks()) if store is not None else report
-
-
-def open_existing(path: Path):
-    """The case store at ``path`` if it exists (never creates one), else None."""
-    from hakb.store import Store, StoreError
-
-    if not Path(path).exists():
-        return None
-    try:
-        return Store(Path(path))
-    except StoreError:
-        return None
 
 
 def pick_finding(report: dict, ref: str) -> dict:

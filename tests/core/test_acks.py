@@ -2,7 +2,9 @@
 
 import json
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -35,7 +37,13 @@ def test_an_acknowledged_finding_is_silenced_in_the_next_diagnosis_until_removed
     silenced = report["findings"][0]["silenced"]
     assert (silenced["by"], silenced["reason"], silenced["ack"]) == ("ana", "known; change CHG0042 on Friday", 1)
     assert "*Silenced by ana on" in run("show", "latest", "--format", "markdown").output
-    assert "class='silenced'" in run("show", "latest", "--format", "html").output
+    assert '<p class="silenced">Silenced by ana on' in run("show", "latest", "--format", "html").output
+    sarif = json.loads(run("show", "latest", "--format", "sarif").output)
+    assert sarif["runs"][0]["results"][0]["suppressions"][0]["justification"].startswith("known; change")
+    schemas = Path(__file__).resolve().parents[1] / "e2e" / "data"
+    jsonschema.Draft4Validator(json.loads((schemas / "sarif-schema-2.1.0.json").read_text())).validate(sarif)
+    report_schema = Path(__file__).resolve().parents[2] / "src" / "hakb" / "schemas" / "report.schema.json"
+    jsonschema.Draft202012Validator(json.loads(report_schema.read_text())).validate(report)
 
     listing = run("acks")
     assert "vmware-locked-vmdk (app01-000001) on esx01.lab.example  by ana" in listing.output

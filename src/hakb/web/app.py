@@ -276,8 +276,8 @@ def create_app(db: Path, *, token: str | None = None, local: bool = True, limits
         chosen = _articles().get(request.path_params["article_id"])
         if chosen is None:
             return problem(request, f"no article {request.path_params['article_id']!r}", 404)
-        return page(request, "article.html", article=chosen, body=render.article_html(chosen.body),
-                    summary=render.without_templates(chosen.summary))
+        summary, body = render.article_html(chosen)
+        return page(request, "article.html", article=chosen, body=body, summary=summary)
 
     routes = [
         Route("/", index), Route("/upload", upload, methods=["POST"]),
@@ -304,11 +304,9 @@ def create_app(db: Path, *, token: str | None = None, local: bool = True, limits
 
 
 def _articles():
-    from hakb.knowledge import load_knowledge
-    from hakb.plugin_manager import fact_schemas, get_plugin_manager, knowledge_packs
+    from hakb.cli.kb import load_articles
 
-    pm = get_plugin_manager()
-    return load_knowledge(knowledge_packs(pm), fact_schemas(pm)).articles
+    return load_articles()
 
 
 def _ack(config: Config, case_id: str, form: dict) -> str:

@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import os
 import sys
 from pathlib import Path
 
 import click
 
-from hakb.bundle import Limits
-from hakb.isolation import DEFAULT_TIMEOUT
-from hakb.knowledge import SEVERITIES
-
-FAIL_LEVELS = ("critical", "error", "warning", "info", "never")
-
-
-def _colour() -> bool:
-    """Colour on a terminal, unless NO_COLOR is set or TERM is dumb."""
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-
-
-def _exit_status(report: dict, fail_on: str) -> int:
-    if fail_on == "never":
-        return 0
-    threshold = SEVERITIES.index(fail_on)
-    return 1 if any(SEVERITIES.index(f["severity"]) <= threshold for f in report["findings"]
-                    if not f.get("silenced")) else 0
+from hakb.cli.common import Size, colour_for, db_option, dumps, echo, open_store, root_obj, setting
+from hakb.config import FAIL_LEVELS
 
 
 def read_answers(path: Path) -> dict[str, str | None]:
@@ -63,7 +45,7 @@ def read_answers(path: Path) -> dict[str, str | None]:
 
 
 @click.command()
-@click.argument("paths", nargs=-1)
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--symptom", metavar="TEXT", help="The ticket's words: candidate faults come from them.")
 @click.option("--resume", metavar="CASE", help="Continue a saved case (an id, a prefix, or 'latest').")
 @click.option("--answers", "answers_file", metavar="FILE",
@@ -72,14 +54,15 @@ def read_answers(path: Path) -> dict[str, str | None]:
 @click.option("--host", metavar="NAME", help="Host for files whose path names none.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="json: never asks; prints one object (the report and its open questions).")
-@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default="warning", show_default=True,
-              help="Exit 1 when a finding (not silenced) is at or above this severity at the end.")
-@click.option("--max-unpacked", type=int, default=Limits.max_total_bytes, show_default=True,
-              metavar="BYTES", help="Refuse archives that unpack to more than this.")
-@click.option("--rule-timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT,
-              show_default=True, metavar="SECONDS", help="Time limit of each run of the rules.")
-@click.option("--db", metavar="PATH", envvar="HAKB_DB",
-              help="Case database (default: HAKB_DB, else the user's data folder).")
+@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default=lambda: setting("fail_on"),
+              help="Exit 1 when a finding (not silenced) is at or above this severity at the end.  "
+                   "[default: warning, or fail_on in the config file]")
+@click.option("--max-unpacked", type=Size(), default=None, metavar="SIZE",
+              help="Refuse archives that unpack to more than this (500M, 20G).  [default: 20G]")
+@click.option("--rule-timeout", type=click.FloatRange(min=0.1), default=lambda: setting("rule_timeout"),
+              metavar="SECONDS", help="Time limit of each run of the rules.  [default: 10, or "
+                                      "rule_timeout in the config file]")
+@db_option
 def triage(paths, symptom, resume, answers_file, host, fmt, fail_on, max_unpacked, rule_timeout, db) -> None:
     """Find the fault with questions: what was collected, or nothing, or the ticket's words.
 
@@ -102,7 +85,8 @@ def triage(paths, symptom, resume, answers_file, host, fmt, fail_on, max_unpacke
     Without a terminal (a pipe), answers are read one line at a time; end of input stops.
     Exit status as `hakb diagnose`: 0, 1 (a finding at or above --fail-on), 2 bad input.
     """
-    from hakb.store import Store, default_path
+    from hakb.bundle import Limits
+    from hakb.cli.diagnose import exit_code
     from hakb.triage import Triage
     from hakb.triage_terminal import Dialogue
 
@@ -110,29 +94,30 @@ def triage(paths, symptom, resume, answers_file, host, fmt, fail_on, max_unpacke
         raise click.UsageError("--resume continues a saved case; give PATHS or --symptom only "
                                "when starting one")
     answers = read_answers(answers_file) if answers_file else {}
-    store = Store(Path(db) if db else default_path())
+    store = open_store(db)
     store.check_writable()
     if resume:
         session = Triage.resume(store, resume, rule_timeout=rule_timeout)
     else:
-        session = Triage.start(store, list(paths), symptom=symptom or "", host=host,
-                               limits=Limits(max_total_bytes=max_unpacked), rule_timeout=rule_timeout)
-    click.get_current_context().obj["saved"] = session.case_id
+        limits = Limits(max_total_bytes=max_unpacked) if max_unpacked else Limits()
+        session = Triage.start(store, list(paths), symptom=symptom or "", host=host, limits=limits,
+                               rule_timeout=rule_timeout)
+    root_obj()["saved"] = session.case_id
     interactive = fmt == "text" and (sys.stdin.isatty() or not answers_file)
-    to_stderr = fmt == "json"
-    dialogue = Dialogue(session, interactive=interactive,
-                        colour=not to_stderr and _colour(),
-                        say=(lambda text: click.echo(text, err=True)) if to_stderr else None)
+    to_stderr = fmt == "json"  # the dialogue's lines; stdout carries the one JSON object
+    dialogue = Dialogue(session, interactive=interactive, colour=colour_for(err=to_stderr),
+                        say=lambda text: echo(text, err=to_stderr, raw=True))
     try:
         outcome = dialogue.run(answers)
     except KeyboardInterrupt:
         session.save("stopped")
-        click.echo(f"\nhakb: interrupted; {len(session.answers)} answer(s) kept in case "
-                   f"{session.case_id}; `hakb triage --resume {session.case_id}` continues", err=True)
+        echo(f"\nhakb: interrupted; {len(session.answers)} answer(s) kept in case "
+             f"{session.case_id}; `hakb triage --resume {session.case_id}` continues", err=True)
         sys.exit(130)
     session.save("done" if outcome == "done" else "stopped")
-    _finish(session, store, fmt, answers)
-    sys.exit(_exit_status(_report(session, store), fail_on))
+    report = _report(session, store)
+    _finish(session, report, fmt, answers)
+    sys.exit(exit_code(report, fail_on))
 
 
 def _report(session, store) -> dict:
@@ -141,26 +126,26 @@ def _report(session, store) -> dict:
     return annotate_from(store, session.report())
 
 
-def _finish(session, store, fmt: str, answers: dict) -> None:
-    from hakb.report import as_text
+def _finish(session, report: dict, fmt: str, answers: dict) -> None:
+    from hakb.report import render
+    from hakb.safetext import terminal
 
-    report = _report(session, store)
     unused = sorted(set(answers) - {a.question for a in session.answers}
                     - {qid for qid, e in session.asked.items() if e["status"] == "skipped"})
     if fmt == "json":
-        click.echo(json.dumps({**report, "triage": session.summary()}, indent=2, ensure_ascii=False))
+        echo(dumps({**report, "triage": session.summary()}), raw=True)
     else:
-        click.echo("")
-        click.echo(as_text(report, colour=_colour()))
+        echo("")
+        echo(render("text", report, colour=colour_for()), raw=True)
         still = session.questions(include_answered=True, include_skipped=True)
         if still:
-            click.echo("")
-            click.echo("Open questions (answer them with --resume, or in an answers file by id):")
+            echo("")
+            echo("Open questions (answer them with --resume, or in an answers file by id):")
             for question in still:
-                click.echo(f"  {question.id}  {question.prompt()}")
-        click.echo("")
-        click.echo(f"Case {session.case_id} saved with {len(session.answers)} answer(s). "
-                   f"`hakb triage --resume {session.case_id}` continues; `hakb show {session.case_id}` "
-                   "prints it.")
+                echo(f"  {question.id}  {terminal(question.prompt())}", raw=True)
+        echo("")
+        echo(f"Case {session.case_id} saved with {len(session.answers)} answer(s). "
+             f"`hakb triage --resume {session.case_id}` continues; `hakb show {session.case_id}` "
+             "prints it.")
     if unused:
-        click.echo(f"hakb: the answers file answers no open question for: {', '.join(unused)}", err=True)
+        echo(f"hakb: the answers file answers no open question for: {', '.join(unused)}", err=True)

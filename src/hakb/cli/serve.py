@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
-from pathlib import Path
 
 import click
 
-from hakb.bundle import Limits
-from hakb.isolation import DEFAULT_TIMEOUT
+from hakb.cli.common import Size, db_option, echo, open_store, setting, store_path
 
 #: Bind addresses only this machine can reach; any other needs a token.
 LOCAL_NAMES = ("localhost",)
@@ -39,18 +37,19 @@ def is_local(address: str) -> bool:
               help="A secret every request must carry: open the address printed at start once "
                    "(?token=...; a cookie keeps it), or send 'Authorization: Bearer TOKEN'. "
                    "Also read from HAKB_TOKEN.")
-@click.option("--max-upload", type=click.IntRange(min=1), default=DEFAULT_MAX_UPLOAD, show_default=True,
-              metavar="BYTES", help="Refuse uploads larger than this.")
-@click.option("--max-unpacked", type=int, default=Limits.max_total_bytes, show_default=True,
-              metavar="BYTES", help="Refuse archives that unpack to more than this.")
-@click.option("--max-files", type=int, default=Limits.max_files, show_default=True,
-              help="Refuse archives with more members than this.")
-@click.option("--max-ratio", type=float, default=Limits.max_ratio, show_default=True,
-              help="Refuse archives that unpack to more than this many times their size.")
-@click.option("--rule-timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT,
-              show_default=True, metavar="SECONDS", help="Time limit of each run of the rules.")
-@click.option("--db", metavar="PATH", envvar="HAKB_DB",
-              help="Case database (default: HAKB_DB, else the user's data folder).")
+@click.option("--max-upload", type=Size(), default=DEFAULT_MAX_UPLOAD, metavar="SIZE",
+              help="Refuse uploads larger than this (500M, 2G).  [default: 2G]")
+@click.option("--max-unpacked", type=Size(), default=None, metavar="SIZE",
+              help="Refuse archives that unpack to more than this.  [default: 20G]")
+@click.option("--max-files", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Refuse archives with more members than this.  [default: 100000]")
+@click.option("--max-ratio", type=click.FloatRange(min=1), default=None, metavar="RATIO",
+              help="Refuse archives that unpack to more than this many times their size.  "
+                   "[default: 200]")
+@click.option("--rule-timeout", type=click.FloatRange(min=0.1), default=lambda: setting("rule_timeout"),
+              metavar="SECONDS", help="Time limit of each run of the rules.  [default: 10, or "
+                                      "rule_timeout in the config file]")
+@db_option
 def serve(bind, port, token, max_upload, max_unpacked, max_files, max_ratio, rule_timeout, db) -> None:
     """Open the triage page: upload a bundle, answer what is not verified, find old cases.
 
@@ -58,11 +57,10 @@ def serve(bind, port, token, max_upload, max_unpacked, max_files, max_ratio, rul
         hakb serve                                  # http://127.0.0.1:8765/, this machine only
         hakb serve --host 0.0.0.0 --token "$(openssl rand -hex 16)"
 
-    Uploads (.tgz, .zip, files, pasted text) go through the same safe unpacking and limits as
-    `hakb diagnose`; the page reads and writes the same case store as the CLI. Ctrl-C stops.
+    Uploads (.tgz, .zip, files, a folder, pasted text) go through the same safe unpacking and
+    limits as `hakb diagnose`; the page reads and writes the same case store as the CLI.
+    Ctrl-C stops.
     """
-    from hakb.store import Store, default_path
-
     if not is_local(bind) and not token:
         raise click.UsageError(f"--host {bind} can be reached from other machines: give --token "
                                "(or HAKB_TOKEN) so that every request must carry it")
@@ -74,13 +72,16 @@ def serve(bind, port, token, max_upload, max_unpacked, max_files, max_ratio, rul
         raise click.ClickException(f"hakb serve needs starlette, jinja2, python-multipart, "
                                    f"markdown-it-py and uvicorn ({exc}); reinstall hakb: "
                                    "pip install --force-reinstall hakb")
-    path = Path(db) if db else default_path()
-    Store(path).check_writable()  # a broken database fails now, not at the first upload
-    app = create_app(path, token=token, local=is_local(bind),
-                     limits=Limits(max_total_bytes=max_unpacked, max_files=max_files, max_ratio=max_ratio),
-                     max_upload=max_upload, rule_timeout=rule_timeout)
+    from hakb.bundle import Limits
+
+    path = store_path(db)
+    open_store(db).check_writable()  # a broken database fails now, not at the first upload
+    given = {"max_total_bytes": max_unpacked, "max_files": max_files, "max_ratio": max_ratio}
+    limits = Limits(**{name: value for name, value in given.items() if value is not None})
+    app = create_app(path, token=token, local=is_local(bind), limits=limits, max_upload=max_upload,
+                     rule_timeout=rule_timeout)
     shown = f"[{bind}]" if ":" in bind else bind
     query = f"?token={token}" if token else ""
-    click.echo(f"hakb serve: http://{shown}:{port}/{query}  (cases in {path}; Ctrl-C stops)", err=True)
+    echo(f"hakb serve: http://{shown}:{port}/{query}  (cases in {path}; Ctrl-C stops)", err=True)
     uvicorn.run(app, host=bind, port=port, log_level="warning", server_header=False,
                 access_log=False)

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
-from pathlib import Path
 
 import click
 
-db_option = click.option("--db", metavar="PATH", envvar="HAKB_DB",
-                         help="Case database (default: HAKB_DB, else the user's data folder).")
-
-
-def _store(db):
-    from hakb.store import Store, default_path
-
-    return Store(Path(db) if db else default_path())
+from hakb.cli.common import db_option, dumps, echo, open_store
 
 
 def _fail(message: str) -> None:
-    click.echo(f"hakb: error: {message}", err=True)
+    echo(f"hakb: error: {message}", err=True)
     raise SystemExit(2)
 
 
@@ -46,7 +37,7 @@ def ack(case, finding, reason, until, by, host, as_json, db) -> None:
     """
     from hakb.acks import AckError, new_ack, pick_finding
 
-    store = _store(db)
+    store = open_store(db)
     report = store.report(case)
     try:
         chosen = pick_finding(report, finding)
@@ -55,11 +46,11 @@ def ack(case, finding, reason, until, by, host, as_json, db) -> None:
         _fail(str(exc))
     row["id"] = store.add_ack(row)
     if as_json:
-        click.echo(json.dumps(row, indent=2, ensure_ascii=False))
+        echo(dumps(row), raw=True)
         return
     where = f" on {row['host']}" if row["host"] else " on any host"
     until_text = f" until {row['until']}" if row["until"] else " until removed"
-    click.echo(f"Acknowledged {row['fault']} ({row['key'] or 'no key'}){where}{until_text}, "
+    echo(f"Acknowledged {row['fault']} ({row['key'] or 'no key'}){where}{until_text}, "
                f"by {row['by']}: {row['reason']} (ack {row['id']}; `hakb unack {row['id']}` removes it)")
 
 
@@ -72,17 +63,17 @@ def acks(show_all, as_json, db) -> None:
     from hakb.acks import is_active
 
     now = datetime.now(timezone.utc)
-    rows = _store(db).acks(include_removed=show_all)
+    rows = open_store(db).acks(include_removed=show_all)
     rows = [{**r, "active": is_active(r, now)} for r in rows if show_all or is_active(r, now)]
     if as_json:
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        echo(dumps(rows), raw=True)
         return
     if not rows:
-        click.echo("No acknowledgements" + (" at all." if show_all else " in force. (--all shows expired ones)"))
+        echo("No acknowledgements" + (" at all." if show_all else " in force. (--all shows expired ones)"))
     for r in rows:
         state = "" if r["active"] else (" [removed]" if r["removed"] else " [expired]")
         until = f" until {r['until'][:16]}" if r["until"] else ""
-        click.echo(f"{r['id']:>4}  {r['fault']} ({r['key'] or 'no key'}) on {r['host'] or 'any host'}"
+        echo(f"{r['id']:>4}  {r['fault']} ({r['key'] or 'no key'}) on {r['host'] or 'any host'}"
                    f"  by {r['by']} {r['created'][:10]}{until}{state}: {r['reason']}")
 
 
@@ -94,8 +85,8 @@ def unack(numbers, by, db) -> None:
     """Remove acknowledgements by number (`hakb acks` lists them); the findings count again."""
     from hakb.acks import login_name
 
-    store = _store(db)
+    store = open_store(db)
     when = datetime.now(timezone.utc).isoformat(timespec="seconds")
     for number in numbers:
         row = store.remove_ack(number, by or login_name(), when)
-        click.echo(f"Removed ack {number}: {row['fault']} ({row['key'] or 'no key'}) counts again.")
+        echo(f"Removed ack {number}: {row['fault']} ({row['key'] or 'no key'}) counts again.")
