@@ -23,6 +23,7 @@ COMMANDS = {
     "ack": "hakb.cli.acks:ack",
     "acks": "hakb.cli.acks:acks",
     "unack": "hakb.cli.acks:unack",
+    "batch": "hakb.cli.batch:batch",
 }
 
 #: ``hakb kb NAME``
