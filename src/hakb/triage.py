@@ -21,8 +21,7 @@ from hakb.answers import Answer, AnswerError, answer_result, new_answer, short_f
 from hakb.bundle import Limits
 from hakb.candidates import rank
 from hakb.diagnosis import Diagnosis, diagnose, diagnose_facts
-from hakb.isolation import DEFAULT_TIMEOUT
-from hakb.knowledge import load_knowledge
+from hakb.isolation import DEFAULT_TIMEOUT, read_knowledge
 from hakb.model import Artifact, Fact
 from hakb.hosts import assign_hosts
 from hakb.parsing import ArtifactResult, SectionResult
@@ -65,7 +64,8 @@ class Triage:
         self.rule_timeout = rule_timeout
         self.schemas = fact_schemas(self.pm)
         self.parsers = parsers(self.pm, self.schemas)
-        self.articles = load_knowledge(knowledge_packs(self.pm), self.schemas).articles
+        # read in the knowledge worker, as diagnose reads it: no pack's front matter here
+        self.articles = read_knowledge(knowledge_packs(self.pm), self.schemas).articles
         self.candidates = [c.as_dict() for c in rank(symptom, self.articles, store)] if symptom else []
         self.last_results: dict[int, ArtifactResult] = {}
         #: the stored report, while the case was resumed without diagnosing it again

@@ -216,3 +216,14 @@ def test_question_ids_are_the_same_in_every_run(store, tmp_path):
     two = Triage.start(store, [str(partial_locked_vmdk(tmp_path / "b"))]).questions()
     assert [q.id for q in one] == [q.id for q in two]
     assert question_id("r", "c", "h") != question_id("r", "c", "h2")
+
+
+def test_what_to_collect_first_survives_the_pack_cache(tmp_path):
+    from hakb.knowledge import read_pack
+    from hakb.plugin_manager import knowledge_packs
+
+    pack = next(p for p in knowledge_packs(get_plugin_manager()) if p.name == "vmware")
+    fresh, cached = read_pack(pack, cache=tmp_path), read_pack(pack, cache=tmp_path)
+    for reading in (fresh, cached):
+        collect = {a.id: a.collect for a in reading.articles}["vmware-locked-vmdk"]
+        assert len(collect) == 3 and collect[2].startswith("`esxcfg-nics -l`")

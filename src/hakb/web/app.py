@@ -273,11 +273,15 @@ def create_app(db: Path, *, token: str | None = None, local: bool = True, limits
         return page(request, "kb.html", articles=found, q=query, total=len(articles))
 
     def article(request: Request) -> Response:
-        chosen = _articles().get(request.path_params["article_id"])
+        from hakb.cli.kb import load_knowledge
+
+        wanted = request.path_params["article_id"]
+        knowledge = load_knowledge(texts={wanted: (None, "")})  # written out in the worker
+        chosen = knowledge.articles.get(wanted)
         if chosen is None:
-            return problem(request, f"no article {request.path_params['article_id']!r}", 404)
-        summary, body = render.article_html(chosen)
-        return page(request, "article.html", article=chosen, body=body, summary=summary)
+            return problem(request, f"no article {wanted!r}", 404)
+        summary, body = knowledge.texts.get(wanted, (chosen.title, ""))
+        return page(request, "article.html", article=chosen, body=render.markdown(body), summary=summary)
 
     routes = [
         Route("/", index), Route("/upload", upload, methods=["POST"]),

@@ -1,9 +1,9 @@
 """Articles and fix steps as HTML on the triage page: Markdown through markdown-it-py.
 
 Raw HTML in Markdown is not passed through (``html: False``) and only http(s) links are made, so
-neither an article nor a value taken from a bundle can put markup or script into the page. An
-article read without a case is filled by :func:`hakb.findings.render_article` (placeholders such
-as ``‹holder_host›``), as ``hakb kb show`` does: a reader sees sentences, never ``{% if %}``.
+neither an article nor a value taken from a bundle can put markup or script into the page.
+Articles arrive already written out by the knowledge worker (placeholders such as
+``‹holder_host›`` where a case's values would go), as ``hakb kb show`` gets them.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from hakb.findings import render_article
-from hakb.knowledge import Article
 from hakb.safetext import is_web_link, terminal
 
 
@@ -33,9 +31,3 @@ def markdown(text: str) -> Markup:
 def inline(text: str) -> Markup:
     """One line of Markdown (a fix step, a summary) as inline HTML: `code` becomes code."""
     return Markup(_markdown().renderInline(terminal(text or "")))
-
-
-def article_html(article: Article) -> tuple[str, Markup]:
-    """(summary, body as HTML) of an article read without a case."""
-    summary, body = render_article(article)
-    return summary, markdown(body)
