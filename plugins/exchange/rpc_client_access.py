@@ -12,10 +12,10 @@ mode) and the first failure of each (client, status) become ``rpc-client-session
 
 from __future__ import annotations
 
-import csv
 from typing import Iterable, Iterator
 
-from hakb import Artifact, Fact, Head, Parser
+from hakb import Artifact, Fact, Head, Parser, ParseError
+from hakb.reading import read_records
 
 EXPECTED = ("date-time", "client-name", "client-software", "client-software-version", "operation")
 
@@ -37,27 +37,17 @@ def recognise(head: Head) -> int:
 
 
 def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact]:
-    fields: list[str] = []
+    """Rows come from the core's CSV reader (it reads ``#Fields:`` headers and quoting); which
+    rows are kept needs what was seen before, so this stays a parser of the whole log."""
     seen: set[tuple] = set()
-    for number, text in lines:
-        if text.startswith("#"):
-            if text.startswith("#Fields:"):
-                fields = [f.strip().lower() for f in text[len("#Fields:"):].split(",")]
-            continue
-        if not fields or not text.strip():
-            continue
-        try:
-            cells = next(csv.reader([text]))
-        except (csv.Error, StopIteration):
-            continue
-        row = dict(zip(fields, cells))
-        operation = row.get("operation", "")
-        status = row.get("rpc-status", "").strip()
-        failures = row.get("failures", "").strip()
+    for row in _rows(lines):
+        operation = row.get("operation") or ""
+        status = row.get("rpc-status") or ""
+        failures = row.get("failures") or ""
         failed = (status not in ("", "0")) or bool(failures)
-        client = row.get("client-name", "")
-        version = row.get("client-software-version", "")
-        mode = row.get("client-mode", "")
+        client = row.get("client-name") or ""
+        version = row.get("client-software-version") or ""
+        mode = row.get("client-mode") or ""
         if operation.lower() == "connect" and not failed:
             marker: tuple = ("connect", client.lower(), version, mode)
         elif failed:
@@ -69,12 +59,19 @@ def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact
         seen.add(marker)
         major, build = _version(version)
         yield Fact("rpc-client-session", {
-            "client_name": client, "software": row.get("client-software", ""),
+            "client_name": client, "software": row.get("client-software") or "",
             "version": version, "major": major, "client_build": build, "mode": mode,
-            "client_ip": row.get("client-ip", ""), "server_ip": row.get("server-ip", ""),
+            "client_ip": row.get("client-ip") or "", "server_ip": row.get("server-ip") or "",
             "operation": operation, "rpc_status": status, "failures": failures,
-            "time": row.get("date-time", ""),
-        }, line=number, text=text)
+            "time": row.get("date-time") or "",
+        }, line=row.first_line, text=row.text("date-time"))
+
+
+def _rows(lines: Iterable[tuple[int, str]]) -> Iterator:
+    try:
+        yield from read_records(lines)
+    except ValueError as exc:  # a row the CSV reader cannot read: say which
+        raise ParseError(str(exc)) from None
 
 
 PARSERS = [

@@ -97,6 +97,7 @@ SCHEMAS += [
         "thumbprint": "str",       # SHA-1 of the DER certificate, upper-case hex
         "subject": "str", "issuer": "str",
         "domains": "list",         # CertificateDomains, or the file's SAN DNS names and subject CN
+                                   # ([] when the shape hides them: Export-Csv writes a type name)
         "services": "list",        # IIS, SMTP, IMAP, POP, UM, Federation ("None" dropped)
         "not_before": "int", "not_before_iso": "str",
         "not_after": "int", "not_after_iso": "str",
@@ -129,7 +130,7 @@ SCHEMAS += [
     FactSchema("receive-connector", {
         "identity": "str", "name": "str", "server": "str",
         "bindings": "list",            # 0.0.0.0:25, [::]:25, ...
-        "ports": "list",               # the bound ports as integers
+        "ports": "list",               # the bound ports as integers ([] when the shape hides the bindings)
         "permission_groups": "list",   # AnonymousUsers, ExchangeUsers, ExchangeServers, Partners, ...
         "auth_mechanism": "list",
         "anonymous": "bool",           # AnonymousUsers is among the permission groups

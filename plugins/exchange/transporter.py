@@ -69,5 +69,6 @@ def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact
 
 PARSERS = [
     Parser("transporter-trace", recognise, parse,
-           "Microsoft Transporter Suite trace/error text: IMAP FETCH parse and ReadLine failures"),
+           "Microsoft Transporter Suite trace/error text: IMAP FETCH parse and ReadLine failures",
+           signatures=("FETCH parse error", "ReadLine returned a null response")),
 ]
