@@ -15,7 +15,7 @@ PACKS = [ROOT / "kb" / name for name in ("exchange", "windows", "sql")]
 #: Articles that only document a rule file whose findings use another article's id.
 DOCUMENTATION_ONLY = {"dag-member-runs-nlb"}
 #: Faults tested by rule tests only, until they get an example bundle of their own.
-WITHOUT_EXAMPLE = {"kerberos-spn-split", "edge-transport-rdp"}
+WITHOUT_EXAMPLE: set[str] = set()
 
 
 def our_examples():
