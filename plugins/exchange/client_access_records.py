@@ -16,7 +16,7 @@ from typing import Iterator
 from hakb import Fact
 from hakb.reading import Record
 from hakb.shapes import evidence, shape
-from hakb.plugins.exchange.common import enum_text, first_of, fqdn_of, items_of, moment, server_of
+from hakb.plugins.exchange.common import enum_text, first_of, fqdn_of, items_of, moment, server_of, uri_of
 
 #: Virtual directory names (before " (Default Web Site)") and URL paths -> service.
 SERVICES = {
@@ -41,7 +41,7 @@ def _service(record: Record, url: str) -> str:
 
 
 def client_access_server(record: Record) -> Iterator[Fact]:
-    uri = first_of(record, "AutoDiscoverServiceInternalUri")
+    uri = uri_of(record, "AutoDiscoverServiceInternalUri")
     line, text = evidence(record, "AutoDiscoverServiceInternalUri")
     yield Fact("client-access-server", {
         "name": first_of(record, "Name", "Identity"), "site": _site(first_of(record, "Site")),
@@ -69,7 +69,7 @@ def exchange_urls(record: Record) -> Iterator[Fact]:
     server = server_of(record)
     for field, scope in (("InternalUrl", "internal"), ("ExternalUrl", "external"),
                          ("InternalHostname", "internal"), ("ExternalHostname", "external")):
-        value = first_of(record, field).strip()
+        value = uri_of(record, field).strip()
         if not value:
             continue
         is_host = field.endswith("Hostname")

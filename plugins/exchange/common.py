@@ -162,6 +162,21 @@ def first_of(record: Record, *names: str) -> str:
     return ""
 
 
+#: Members of a System.Uri (or Exchange's Hostname) that ConvertTo-Json writes as an object.
+_URI_MEMBERS = ("AbsoluteUri", "OriginalString", "HostnameString")
+
+
+def uri_of(record: Record, name: str) -> str:
+    """A URL or host name property: its text, or the text member of the object ConvertTo-Json
+    makes of a System.Uri (AbsoluteUri) or a Hostname (HostnameString)."""
+    for member in _URI_MEMBERS:
+        value = record.get(f"{name}.{member}")
+        if value:
+            return value
+    value = first_of(record, name)
+    return "" if value.startswith("{") else value
+
+
 def server_of(record: Record) -> str:
     """The server an object belongs to: Server/ServerName, else the part of its Identity before
     the backslash (``CAS01\\owa (Default Web Site)``)."""
