@@ -6,8 +6,13 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import dataclasses
+from typing import Iterable, Iterator, Sequence
+
 from hakb.formats import epoch, parse_bool, parse_datetime
-from hakb.reading import Record
+from hakb.model import ParseError, Parser
+from hakb.reading import Record, read_records
+from hakb.shapes import Shape, object_parser
 
 
 def fqdn_of(url: str) -> str:
@@ -185,3 +190,27 @@ def server_of(record: Record) -> str:
         identity = record.get("Identity") or ""
         server = identity.split("\\", 1)[0] if "\\" in identity else ""
     return server
+
+
+def records_of(lines: Iterable[tuple[int, str]], command: str = "") -> Iterator[Record]:
+    """The core's records of ``lines``; a reader's refusal (ValueError naming the line: a JSON
+    document cut short, a CSV quote never closed) becomes the ParseError parsers raise."""
+    try:
+        yield from read_records(lines, command)
+    except ValueError as exc:
+        raise ParseError(str(exc)) from None
+
+
+def objects_parser(name: str, shapes: Sequence[Shape], description: str) -> Parser:
+    """:func:`hakb.shapes.object_parser` whose stand-alone ``parse`` (tests, a caller without the
+    core) raises ParseError, not the readers' ValueError, for input it cannot read."""
+    parser = object_parser(name, shapes, description)
+    inner = parser.parse
+
+    def parse(lines, artifact):
+        try:
+            yield from inner(lines, artifact)
+        except ValueError as exc:
+            raise ParseError(str(exc)) from None
+
+    return dataclasses.replace(parser, parse=parse)

@@ -18,12 +18,12 @@ transcript's start time (the moment time-based rules judge against) is read by t
 
 from __future__ import annotations
 
-from hakb.shapes import object_parser
 from hakb.plugins.exchange import certificate_records, client_access_records, transport_records
+from hakb.plugins.exchange.common import objects_parser
 
 SHAPES = [*certificate_records.SHAPES, *transport_records.SHAPES, *client_access_records.SHAPES]
 
-PARSERS = [object_parser(
+PARSERS = [objects_parser(
     "exchange-clients", SHAPES,
     "Exchange client access, certificate and transport objects in any PowerShell shape: "
     "Get-ExchangeCertificate, Get-FederationTrust, Get-ClientAccessServer/-Array, virtual "

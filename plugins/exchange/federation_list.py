@@ -26,10 +26,10 @@ from typing import Iterable, Iterator
 
 from hakb import Artifact, Fact, Head, Parser, ParseError
 from hakb.formats import is_noise, is_warning
-from hakb.reading import read_records
 from hakb.sections import command_matches, parse_prompt
 from hakb.shapes import convert
 from hakb.plugins.exchange.certificate_records import CERTIFICATE_SHAPES, FEDERATION_SHAPES
+from hakb.plugins.exchange.common import records_of
 
 COMMAND = "Get-FederationTrust"
 SHAPES = FEDERATION_SHAPES + CERTIFICATE_SHAPES
@@ -99,7 +99,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact
                 printed += 1
             yield number, text
 
-    for record in read_records(join_certificate_blocks(watched()), command):
+    for record in records_of(join_certificate_blocks(watched()), command):
         for fact in convert(record, SHAPES):
             found += 1
             yield fact

@@ -28,8 +28,8 @@ from typing import Iterator
 
 from hakb import Fact
 from hakb.reading import Record
-from hakb.shapes import evidence, object_parser, shape
-from hakb.plugins.exchange.common import first_of
+from hakb.shapes import evidence, shape
+from hakb.plugins.exchange.common import first_of, objects_parser
 
 _PRODUCT = re.compile(
     r"\{(?P<code>[0-9A-F](?P<release>[0-9A-F])(?P<major>\d\d)[0-9A-F]{4}-(?P<sku>[0-9A-F]{4})-"
@@ -179,6 +179,6 @@ SHAPES = [
           commands=("wmic product", "Get-WmiObject Win32_Product", "Get-CimInstance Win32_Product")),
 ]
 
-PARSERS = [object_parser("office-products", SHAPES,
+PARSERS = [objects_parser("office-products", SHAPES,
                          "Office products and updates: uninstall keys (regedit export, Get-ItemProperty "
                          "in any shape), wmic product / Win32_Product")]

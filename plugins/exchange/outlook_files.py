@@ -23,10 +23,10 @@ import re
 from typing import Iterable, Iterator
 
 from hakb import Artifact, Fact, Head, Parser
-from hakb.reading import Record, read_records
+from hakb.reading import Record
 from hakb.sections import command_matches, parse_prompt
-from hakb.shapes import evidence, object_parser, shape
-from hakb.plugins.exchange.common import first_of
+from hakb.shapes import evidence, shape
+from hakb.plugins.exchange.common import first_of, objects_parser, records_of
 
 _VERSION = re.compile(r"^(?P<major>\d+)\.(?P<minor>\d+)\.(?P<build>\d+)\.(?P<rev>\d+)")
 _OUTLOOK = re.compile(r"(?:^|[\\/\s\"'=])outlook\.exe(?![\w.])", re.I)
@@ -150,7 +150,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact
         return
     if not command_matches(command, "wmic datafile"):
         return
-    for record in read_records(iter(lines), command):  # get Name,Version, /format:csv
+    for record in records_of(iter(lines), command):  # get Name,Version, /format:csv
         if "Version" in record:
             yield from data_file(record) if "Name" in record else outlook_fact(
                 record.get("Version") or "", *evidence(record, "Version"))
@@ -169,7 +169,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact
 
 
 PARSERS = [
-    object_parser("outlook-file-version", SHAPES,
+    objects_parser("outlook-file-version", SHAPES,
                   "OUTLOOK.EXE's version resource (VersionInfo in any PowerShell shape, wmic datafile)"),
     Parser("outlook-file-version-text", recognise, parse,
            "OUTLOOK.EXE's version from `wmic datafile ... get Version` and filever"),

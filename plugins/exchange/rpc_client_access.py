@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from hakb import Artifact, Fact, Head, Parser, ParseError
-from hakb.reading import read_records
+from hakb import Artifact, Fact, Head, Parser
+from hakb.plugins.exchange.common import records_of
 
 EXPECTED = ("date-time", "client-name", "client-software", "client-software-version", "operation")
 
@@ -40,7 +40,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact
     """Rows come from the core's CSV reader (it reads ``#Fields:`` headers and quoting); which
     rows are kept needs what was seen before, so this stays a parser of the whole log."""
     seen: set[tuple] = set()
-    for row in _rows(lines):
+    for row in records_of(lines):  # a row the CSV reader cannot read fails with its line
         operation = row.get("operation") or ""
         status = row.get("rpc-status") or ""
         failures = row.get("failures") or ""
@@ -65,13 +65,6 @@ def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact
             "operation": operation, "rpc_status": status, "failures": failures,
             "time": row.get("date-time") or "",
         }, line=row.first_line, text=row.text("date-time"))
-
-
-def _rows(lines: Iterable[tuple[int, str]]) -> Iterator:
-    try:
-        yield from read_records(lines)
-    except ValueError as exc:  # a row the CSV reader cannot read: say which
-        raise ParseError(str(exc)) from None
 
 
 PARSERS = [

@@ -20,8 +20,8 @@ OFFICE_PRODUCT = FactSchema("office-product", {
     "outlook_build": "int",
     "includes_outlook": "bool",
     "product_code": "str",     # {90120000-0030-0000-0000-0000000FF1CE}
-    "source": "str",           # uninstall-key | help-about
-}, "An installed Office product or Outlook, from its uninstall key or Outlook's About text.")
+    "source": "str",           # uninstall-key | help-about | file-version (OUTLOOK.EXE) | msi-product (wmic)
+}, "An installed Office product or Outlook: its uninstall entry, Outlook's About text, OUTLOOK.EXE's version, wmic.")
 
 OFFICE_UPDATE = FactSchema("office-update", {
     "kb": "str",               # "2458611"
@@ -155,7 +155,7 @@ SCHEMAS += [
         "connection_result": "str",   # Succeeded | InvalidCredentials | ...
         "failure_detail": "str",
         "last_sync": "int", "last_sync_iso": "str",
-    }, "An Edge subscription's state as `Test-EdgeSynchronization | fl` shows it."),
+    }, "An Edge subscription's state (`Test-EdgeSynchronization`), or only its Edge's name (`Get-EdgeSubscription`)."),
     FactSchema("mailbox-database", {
         "name": "str", "server": "str",
         "rpc_client_access_server": "str",   # as written (a CAS or CAS array FQDN)
