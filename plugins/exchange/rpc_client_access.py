@@ -8,14 +8,20 @@ CSV after ``#`` header lines; the ``#Fields:`` line names the columns::
 Which Outlook builds connect, in which mode, and which calls fail is what rules need, not every
 call: a log holds hundreds of thousands of lines. So the first Connect of each (client, version,
 mode) and the first failure of each (client, status) become ``rpc-client-session`` facts.
+
+Rows are split with the standard :mod:`csv` module here rather than through the core's CSV
+reader (:mod:`hakb.reading.csv`, which reads the same ``#Fields:`` header): that reader builds
+a record per row with every value's line, about ten times the cost on a log of hundreds of
+thousands of rows of which a handful are kept. No signatures are declared for a scanning
+prefilter: a failed call is told by its rpc-status value, which no literal text selects.
 """
 
 from __future__ import annotations
 
+import csv
 from typing import Iterable, Iterator
 
 from hakb import Artifact, Fact, Head, Parser
-from hakb.plugins.exchange.common import records_of
 
 EXPECTED = ("date-time", "client-name", "client-software", "client-software-version", "operation")
 
@@ -37,17 +43,27 @@ def recognise(head: Head) -> int:
 
 
 def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact]:
-    """Rows come from the core's CSV reader (it reads ``#Fields:`` headers and quoting); which
-    rows are kept needs what was seen before, so this stays a parser of the whole log."""
+    fields: list[str] = []
     seen: set[tuple] = set()
-    for row in records_of(lines):  # a row the CSV reader cannot read fails with its line
-        operation = row.get("operation") or ""
-        status = row.get("rpc-status") or ""
-        failures = row.get("failures") or ""
+    for number, text in lines:
+        if text.startswith("#"):
+            if text.startswith("#Fields:"):
+                fields = [f.strip().lower() for f in text[len("#Fields:"):].split(",")]
+            continue
+        if not fields or not text.strip():
+            continue
+        try:
+            cells = next(csv.reader([text]))
+        except (csv.Error, StopIteration):
+            continue
+        row = dict(zip(fields, cells))
+        operation = row.get("operation", "")
+        status = row.get("rpc-status", "").strip()
+        failures = row.get("failures", "").strip()
         failed = (status not in ("", "0")) or bool(failures)
-        client = row.get("client-name") or ""
-        version = row.get("client-software-version") or ""
-        mode = row.get("client-mode") or ""
+        client = row.get("client-name", "")
+        version = row.get("client-software-version", "")
+        mode = row.get("client-mode", "")
         if operation.lower() == "connect" and not failed:
             marker: tuple = ("connect", client.lower(), version, mode)
         elif failed:
@@ -59,12 +75,12 @@ def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact
         seen.add(marker)
         major, build = _version(version)
         yield Fact("rpc-client-session", {
-            "client_name": client, "software": row.get("client-software") or "",
+            "client_name": client, "software": row.get("client-software", ""),
             "version": version, "major": major, "client_build": build, "mode": mode,
-            "client_ip": row.get("client-ip") or "", "server_ip": row.get("server-ip") or "",
+            "client_ip": row.get("client-ip", ""), "server_ip": row.get("server-ip", ""),
             "operation": operation, "rpc_status": status, "failures": failures,
-            "time": row.get("date-time") or "",
-        }, line=row.first_line, text=row.text("date-time"))
+            "time": row.get("date-time", ""),
+        }, line=number, text=text)
 
 
 PARSERS = [

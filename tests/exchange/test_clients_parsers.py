@@ -4,7 +4,6 @@ which line it points at, and what is refused or left alone."""
 import pytest
 
 from .conftest import SAMPLES, read_artifact, read_text
-from hakb import ParseError
 from hakb.model import Head
 from hakb.plugins.exchange import (certificate_records, common, exchange_lists, federation_list, office,
                                    outlook_about, outlook_files, rpc_client_access, transporter)
@@ -244,13 +243,12 @@ def test_rpc_client_access_log_keeps_first_connects_and_failures():
         (6, "12.0.6423.1000", "Connect"), (9, "14.0.4760.1000", "Connect"), (10, "14.0.4760.1000", "Logon")]
     assert facts[0].slots["client_build"] == 6423 and facts[0].slots["mode"] == "Classic"
     assert facts[2].slots["rpc_status"] == "1144 (rpc::Exception)"
-    assert facts[0].text.startswith("2011-03-01T08:00:01.234Z,12,0,")
 
 
-def test_rpc_client_access_log_row_the_reader_refuses_names_its_line():
+def test_rpc_client_access_log_skips_a_row_cut_short():
+    """A log copied while Exchange writes it can end in half a row: the rows before still count."""
     text = sample("rca-log.LOG") + '2011-03-01T09:00:00.000Z,17,0,"/o=Example/cn=broken\n'
-    with pytest.raises(ParseError, match="line 11"):
-        parse_text(rpc_client_access.PARSERS[0], text)
+    assert len(parse_text(rpc_client_access.PARSERS[0], text)) == 3
 
 
 # --- Office and Outlook -------------------------------------------------------------------------
