@@ -324,8 +324,21 @@ def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact
     yield from locks.close()
 
 
+#: What the core's scanner must give this parser of a log (every other line yields nothing):
+#: lines with a symptom word, the lines the readers learn from (DLX volume lines, vmware.log's
+#: displayName, lock dump frames and headers, the failures that name an unnamed dump), each
+#: with its whole hostd record (the word may be on a ``-->`` line) and the dump header's lines.
+#: Not given, so not learnt from: a hostd line naming a VM for an operation id, when no symptom
+#: is on it (a later task line of that operation then names no VM), and a .vmx path in a
+#: vmware.log that has no displayName line.
+SIGNATURES = _HINTS + ("DLX", "displayName", "[type", "<START", "<END", "vmkfstools",
+                       "Failed to open", "RO Owner")
+#: A line continuing the event before it, as :meth:`LogEventReader.feed` joins them.
+CONTINUATION = "-->|" + _HOSTD.pattern.lstrip("^").replace("(?P<msg>.*)$", "-->")
+
 PARSERS = [
     Parser("vmware-logs", recognise, parse,
            "hostd.log, vmware.log, vmkernel.log and ESX syslog -> vm-log-event (lock, disk, "
-           "consolidation, space and question symptoms); kernel lock dumps -> vmfs-lock"),
+           "consolidation, space and question symptoms); kernel lock dumps -> vmfs-lock",
+           signatures=SIGNATURES, context=5, context_before=MAX_PARTS, continuation=CONTINUATION),
 ]

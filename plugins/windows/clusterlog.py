@@ -80,5 +80,10 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
             "message": message.strip()}, line=number, text=text)
 
 
+#: Words one of which each pattern in KINDS needs: the scanner gives the parser only these lines.
+SIGNATURES = ("removed from", "evict", "MergeAndRestart", "quorum", "disconnected", "route",
+              "missed", "unreachable")
+
 PARSERS = [Parser("windows-cluster-log", recognise, parse,
-                  "cluster.log: missed heartbeats, routes down, nodes disconnected or removed, quorum lost")]
+                  "cluster.log: missed heartbeats, routes down, nodes disconnected or removed, quorum lost",
+                  signatures=SIGNATURES)]

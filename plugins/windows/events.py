@@ -108,5 +108,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
         yield _fact(fields, description, start)
 
 
+# No scanning signatures: every event becomes a windows-event fact, and rules (ours or a third
+# party's) may match any source, so an export is read whole.
 PARSERS = [Parser("windows-wevtutil-text", recognise, parse,
                   "wevtutil qe /f:text event exports: cluster membership, quorum and NLB events")]

@@ -13,6 +13,14 @@ domains ``DOMAIN-N``, users ``user-N``. Loopback, unspecified, netmask and multi
 well-known accounts (root, Administrator, SYSTEM, vpxuser, ...) and vendor domains
 (vmware.com, microsoft.com, ...) stay, as do finding ids, fact types and reference URLs.
 
+Paths keep the bundle's layout and lose the local folder names around it: every folder name
+in an input or artifact path that is not a host, a vm-support folder or a folder name bundles
+use (``var``, ``log``, ``commands``, ...) becomes ``folder-N`` wherever it appears, and archive
+names ``archive-N.tgz``; so ``tickets/INC0042-acmebank/esx03/nics.txt`` reads
+``tickets/folder-1/host-1/nics.txt``. ``DOMAIN\\user`` accounts always lose their domain
+(``VSPHERE.LOCAL\\Administrator`` is ``domain-1.example\\Administrator``: a well-known account
+name stays, its domain does not), and UPNs (``user@domain``) theirs.
+
 What is recognised: every host the case attributes artifacts or facts to, values of fact slots
 and finding variables whose names say host/server/computer/node, DNS names under common and
 internal top-level domains, ``DOMAIN\\user``, ``user@domain``, ``user=``/``User name:``-style
@@ -32,6 +40,9 @@ from __future__ import annotations
 import ipaddress
 import re
 from typing import Any
+
+from hakb.bundle import ARCHIVE_SUFFIXES, VM_SUPPORT_FOLDER
+from hakb.hosts import GENERIC_FOLDERS
 
 #: Top-level domains taken as DNS names. File extensions that are also country codes (.sh, .py,
 #: .md, .pl, .rs, .so, .ps, .cc) are left out on purpose.
@@ -70,7 +81,7 @@ _BASE = [
     ("vmsupport", r"(?<![\w-])esx-(?P<vm_host>[A-Za-z0-9][A-Za-z0-9.-]*?)-(?P<vm_rest>\d{4}-\d{2}-\d{2}--\d{2}\.\d{2}-\d+)"),
     ("email", rf"(?<![\w.+-])(?P<mail_user>[A-Za-z0-9][\w.+-]{{0,63}})@(?P<mail_domain>(?:{_LABEL}\.)+[A-Za-z]{{2,24}})(?![\w-])"),
     ("dc", r"(?i)(?P<dc>\bDC=[\w-]+(?:\s*,\s*DC=[\w-]+)+)"),
-    ("domain_user", r"(?<![\w\\:/.$-])(?P<du_domain>[A-Za-z][\w.-]{0,30})(?P<du_sep>\\{1,2})(?P<du_user>[A-Za-z][\w.$-]{0,63})(?![\w\\$-])"),
+    ("domain_user", r"(?<![\w\\/.$-])(?P<du_domain>[A-Za-z][\w.-]{0,30})(?P<du_sep>\\{1,2})(?P<du_user>[A-Za-z][\w.$-]{0,63})(?![\w\\$-])"),
     ("home", r"(?i)(?P<home_lead>(?:/home/|/Users/|[A-Z]:\\Users\\|\\\\Users\\\\))(?P<home_user>[\w.$-]{1,64})(?=[/\\]|$|\s)"),
     ("user_kv", r"(?i)(?P<uk_key>\b(?:user(?:[ _-]?(?:name|id|principal))?|log(?:i|o)n(?:[ _-]?name)?|account(?:[ _-]?name)?|samaccountname|upn|owner))"
                 r"(?P<uk_sep>\s*[=:]\s*[\"']?)(?P<uk_value>[A-Za-z][\w.$-]{0,63}(?:\\{1,2}[\w.$-]{1,64}|@[\w.-]{1,253})?)"),
@@ -85,7 +96,18 @@ _BASE = [
 ]
 _MAC = re.compile(dict(_BASE)["mac"])
 _FQDN = ("fqdn", rf"(?<![\w.@-])(?P<fqdn>(?:{_LABEL}\.)+(?:{_TLD}))(?![\w-]|\.[A-Za-z0-9])")
-_PSEUDONYM = re.compile(r"(?i)^(?:host|user|domain)-\d+(?:\.example)?$")
+_PSEUDONYM = re.compile(r"(?i)^(?:host|user|domain|folder|archive)-\d+(?:\.example|\.[a-z0-9.]+)?$")
+#: Folder names of bundle layouts and of everyday local folders: kept in paths.
+LAYOUT_FOLDERS = GENERIC_FOLDERS | frozenset({
+    "", ".", "..", "bin", "sbin", "lib", "opt", "dev", "sys", "boot", "mnt", "media", "srv", "root",
+    "home", "users", "temp", "data", "windows", "system32", "config", "program files",
+    "programdata", "appdata", "local", "roaming", "inetpub", "exchange server", "v15", "logging",
+    "diagnostics", "traces", "hostd", "vpxa", "vmware", "vmkdump", "cores", "sysinfo", "esxcli",
+    "tickets", "cases", "bundles", "support", "downloads", "desktop", "documents", "uploads",
+    "inbox", "incoming", "examples", "samples", "facts", "<stdin>"})
+_ARCHIVE_MEMBER = re.compile(r"(?i)^(.+?(?:" + "|".join(re.escape(s) for s in ARCHIVE_SUFFIXES)
+                             + r"|\.gz)):(.*)$")
+
 
 
 class Anonymizer:
@@ -100,6 +122,7 @@ class Anonymizer:
         self.ipv4: dict[str, str] = {}
         self.ipv6: dict[str, str] = {}
         self.names: set[str] = set()  # host names as the case wrote them, FQDNs included
+        self.folders: dict[str, str] = {}  # local folder and archive names -> pseudonyms
         self._pattern: re.Pattern | None = None
 
     # -- learning what the case names -------------------------------------------------------
@@ -167,7 +190,11 @@ class Anonymizer:
 
     def _compiled(self) -> re.Pattern:
         if self._pattern is None:
-            parts = [f"(?P<{name}_m>{_scoped(body)})" for name, body in _BASE]
+            parts = []
+            if self.folders:
+                names = "|".join(re.escape(k) for k in sorted(self.folders, key=len, reverse=True))
+                parts.append(rf"(?P<folder_m>(?i:(?<![\w.-])(?:{names})(?![\w-])))")
+            parts += [f"(?P<{name}_m>{_scoped(body)})" for name, body in _BASE]
             known = sorted(set(self.hosts) | set(self.domains) | self.names, key=len, reverse=True)
             if known:
                 names = "|".join(re.escape(k) for k in known)
@@ -188,6 +215,8 @@ class Anonymizer:
     def _replace(self, m: re.Match) -> str:
         kind = m.lastgroup or ""
         g = m.group
+        if kind == "folder_m":
+            return self.folders[g(0).lower()]
         if kind == "vmsupport_m":
             return f"esx-{self._fqdn_or_host(g('vm_host'))}-{g('vm_rest')}"
         if kind == "email_m":
@@ -198,9 +227,9 @@ class Anonymizer:
             return ",".join(f"DC={p}" for p in pseudo)
         if kind == "domain_user_m":
             domain, user = g("du_domain"), g("du_user")
-            if domain.lower() in _REGISTRY_ROOTS or user.lower() in WELL_KNOWN_USERS \
-                    or domain.lower().split(".")[-1] in ("authority", "service"):
-                return g(0)  # HKLM\Software, NT AUTHORITY\SYSTEM, CORP\Administrator
+            if domain.lower() in _REGISTRY_ROOTS or domain.lower().split(".")[-1] in ("authority", "service"):
+                return g(0)  # HKLM\Software, NT AUTHORITY\SYSTEM
+            # CORP\Administrator: a well-known account name stays, the domain never does.
             return f"{self._netbios(domain)}{g('du_sep')}{self._user(user)}"
         if kind == "home_m":
             return g("home_lead") + self._user(g("home_user"))
@@ -274,7 +303,9 @@ class Anonymizer:
     # -- whole exports -----------------------------------------------------------------------
 
     def learn(self, export: dict) -> None:
-        """Collect the hosts, MACs and users the case names in structured fields."""
+        """Collect the hosts, MACs, users and local folder names the case names in structured
+        fields."""
+        self._learn_paths(export)
         for artifact in export.get("artifacts", []):
             self.learn_host(artifact.get("host") or "")
         for item in export.get("unverified", []):
@@ -287,6 +318,50 @@ class Anonymizer:
             for name, values in (finding.get("values") or {}).items():
                 self._learn_named(name, values)
         _walk_strings(export, self.learn_mac)
+
+    def _learn_paths(self, export: dict) -> None:
+        """Local folder and archive names in input and artifact paths (see the module doc)."""
+        paths = [a.get("path") or "" for a in export.get("artifacts", [])]
+        paths += [f.get("artifact") or "" for f in export.get("facts", [])]
+        for item in export.get("findings", []) + export.get("unverified", []):
+            paths += [e.get("artifact") or "" for e in item.get("evidence", [])]
+        for artifact in export.get("artifacts", []):
+            self.learn_host(artifact.get("host") or "")
+        folders = set()
+        for path in paths:
+            local, member = path, ""
+            match = _ARCHIVE_MEMBER.match(path)
+            if match:
+                local, member = match.group(1), match.group(2)
+            parts = re.split(r"[/\\]", local)
+            if match:  # the archive's own name is local; its members' folders are the bundle's
+                self._archive(parts[-1])
+                parts = parts[:-1] + re.split(r"[/\\]", member)
+            folders.update(parts[:-1])
+        for given in export.get("inputs", []):
+            parts = re.split(r"[/\\]", given.rstrip("/\\"))
+            is_folder = any(p.startswith(given.rstrip("/\\") + "/") for p in paths)
+            folders.update(parts if is_folder else parts[:-1])
+        for folder in sorted(folders):
+            self._folder(folder)
+
+    def _folder(self, name: str) -> None:
+        lower = name.lower()
+        if (lower in LAYOUT_FOLDERS or lower in self.hosts or lower in self.names or lower in self.users
+                or VM_SUPPORT_FOLDER.match(name) or _PSEUDONYM.match(name) or re.fullmatch(r"[A-Za-z]:", name)
+                or not re.search(r"[A-Za-z]", name)):
+            return
+        self.folders.setdefault(lower, f"folder-{len(self.folders) + 1}")
+        self._pattern = None
+
+    def _archive(self, name: str) -> None:
+        lower = name.lower()
+        stem = re.sub(r"(?i)(" + "|".join(re.escape(s) for s in ARCHIVE_SUFFIXES) + r"|\.gz)$", "", name)
+        if VM_SUPPORT_FOLDER.match(stem) or lower in self.folders:
+            return
+        suffix = name[len(stem):]
+        self.folders[lower] = f"archive-{len(self.folders) + 1}{suffix}"
+        self._pattern = None
 
     def _learn_named(self, name: str, value: Any) -> None:
         values = value if isinstance(value, list) else [value]
@@ -313,7 +388,7 @@ class Anonymizer:
 
     def mapping(self) -> dict[str, dict[str, str]]:
         """Original -> pseudonym, by kind (to keep inside the company, never to send)."""
-        return {"hosts": dict(self.hosts), "domains": dict(self.domains),
+        return {"hosts": dict(self.hosts), "domains": dict(self.domains), "folders": dict(self.folders),
                 "netbios_domains": dict(self.netbios), "users": dict(self.users),
                 "macs": {_format_mac(k, ":", k): _format_mac(v, ":", v) for k, v in self.macs.items()},
                 "ipv4": dict(self.ipv4), "ipv6": dict(self.ipv6)}

@@ -39,6 +39,7 @@ from typing import BinaryIO, Iterator
 
 from hakb.hosts import is_host_name, looks_like_host
 from hakb.model import Artifact
+from hakb.safetext import one_line
 
 VM_SUPPORT_FOLDER = re.compile(r"^esx-(?P<host>.+?)-\d{4}-\d{2}-\d{2}--\d{2}\.\d{2}-\d+$")
 ARCHIVE_SUFFIXES = (".tgz", ".tar.gz", ".tar", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".zip")
@@ -424,6 +425,7 @@ def collect(arguments: list[str], workdir: Path, limits: Limits = Limits(),
     inventory.artifacts = [
         Artifact(name=display_name(a.name), path=a.path, host=display_name(a.host) if a.host else a.host,
                  size=a.size) for a in inventory.artifacts]
-    inventory.skipped = [(display_name(n), display_name(r)) for n, r in inventory.skipped]
-    inventory.errors = [(display_name(n), display_name(r)) for n, r in inventory.errors]
+    # Reasons may span lines (tarfile lists each method it tried): "; " between them, not "?".
+    inventory.skipped = [(display_name(n), display_name(one_line(r))) for n, r in inventory.skipped]
+    inventory.errors = [(display_name(n), display_name(one_line(r))) for n, r in inventory.errors]
     return inventory

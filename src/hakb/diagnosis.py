@@ -114,10 +114,13 @@ def diagnose_facts(facts: Sequence[Fact], pm: PluginManager | None = None,
 
 
 def diagnose(arguments: list[str], *, host: str | None = None, pm: PluginManager | None = None,
-             limits: Limits = Limits(), progress: Callable[[str], None] | None = None,
+             limits: Limits = Limits(), progress: Callable[..., None] | None = None,
              stdin=None, now: datetime | None = None, as_of: datetime | None = None,
              rule_timeout: float = DEFAULT_TIMEOUT) -> Diagnosis:
     """Diagnose the folders, files, archives (or ``-`` for stdin) named in ``arguments``.
+
+    ``progress(message, stage=..., **detail)`` is called per stage and artifact (see
+    :mod:`hakb.cli.progress` for the details it is given).
 
     Raises :class:`hakb.bundle.InputError` when an argument does not exist at all; everything
     else that goes wrong is recorded in the returned case.
@@ -128,6 +131,8 @@ def diagnose(arguments: list[str], *, host: str | None = None, pm: PluginManager
     schemas = fact_schemas(pm)
     available = parsers(pm, schemas)
     with tempfile.TemporaryDirectory(prefix="hakb-") as workdir:
+        if progress:
+            progress("unpacking inputs", stage="collect")
         inventory = collect(arguments, Path(workdir), limits=limits, stdin=stdin)
         for name, reason in inventory.errors:
             case.artifacts.append(ArtifactResult(Artifact(name=name, path=Path(name)), "error",
@@ -139,10 +144,13 @@ def diagnose(arguments: list[str], *, host: str | None = None, pm: PluginManager
         total = len(inventory.artifacts)
         for number, artifact in enumerate(inventory.artifacts, start=1):
             if progress:
-                progress(f"[{number}/{total}] {artifact.name}")
+                progress(f"[{number}/{total}] {artifact.name}", stage="read", done=number - 1,
+                         total=total, size=artifact.size, path=artifact.path)
             parsed.append(parse_artifact(artifact, available, schemas))
     facts = assign_hosts(parsed, default=host)
     case.artifacts.extend(parsed)
     case.artifacts.sort(key=lambda a: a.artifact.name)
+    if progress:
+        progress("running the knowledge packs", stage="rules", done=total, total=total)
     _infer_into(case, pm, facts, as_of, rule_timeout)
     return case

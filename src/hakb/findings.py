@@ -11,10 +11,11 @@ Template values: ``{{ name }}`` is the value a rule gave, or all its distinct va
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from jinja2 import TemplateError
+from jinja2 import TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from hakb.engine import Inference, RawFinding
@@ -213,3 +214,61 @@ def build_findings(inference: Inference, facts: Sequence[Fact],
         unverified.append(Unverified(rule=raw.rule, check=raw.check, collect=raw.collect,
                                      host=raw.host, evidence=evidence_of(raw.evidence, facts)))
     return ordered, unverified, problems
+
+
+# -- articles for a reader (hakb kb show, SARIF rule help) --------------------------------------
+
+class _Placeholder(Undefined):
+    """A value no case gave: shows as ‹name› and counts as given, so every step reads."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return f"‹{self._undefined_name or 'value'}›"
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __iter__(self):
+        yield self
+
+    def __len__(self) -> int:
+        return 1
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _Placeholder(name=name)
+
+
+_placeholders = SandboxedEnvironment(autoescape=False, undefined=_Placeholder)
+_TAGS = re.compile(r"\{\{\s*([^}]*?)\s*\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+def case_context(values: dict[str, list], key: str = "") -> dict[str, Any]:
+    """What article templates see for a finding with ``values`` (see the module docstring)."""
+    context: dict[str, Any] = {name: (vals[0] if len(vals) == 1 else Values(vals))
+                               for name, vals in values.items()}
+    context["each"] = {name: Values(vals) for name, vals in values.items()}
+    context["key"] = key
+    return context
+
+
+def render_article(article: Article, values: dict[str, list] | None = None,
+                   key: str = "") -> tuple[str, str]:
+    """(summary, Markdown body) of ``article`` with its templates filled: with a case's
+    ``values``, or, without, with readable placeholders (‹holder›) where values would go.
+    Never shows template syntax: a template that fails leaves placeholders instead."""
+    if values is None:
+        env, context = _placeholders, {}
+    else:
+        env, context = _templates, case_context(values, key)
+
+    def fill(source: str) -> str:
+        try:
+            return env.from_string(source).render(context)
+        except Exception:  # a third party's broken template: placeholders, not its source
+            return _TAGS.sub(lambda m: f"‹{m.group(1).split('|')[0].strip()}›" if m.group(1) else "",
+                             source)
+
+    return " ".join(fill(article.summary).split()), fill(article.body)

@@ -139,9 +139,17 @@ class Parser:
     lines: the core reads a section's objects once (:mod:`hakb.reading`) and hands each record to
     every such parser whose shapes it fits, so one transcript feeds several plugins.
 
-    A parser with ``embedded=True`` also reads sections other parsers took, where a line holds
-    one of its ``signatures`` (literal text): it gets those lines and the ``context`` lines after
-    each (a lock dump inside vmkernel.log). Its ``parse`` must accept gaps in the line numbers.
+    A parser that declares ``signatures`` (literal text, ASCII letters in any case) says which
+    lines it can make facts of: when it reads a log, the core gives it only the lines holding
+    one, with ``context_before`` lines before and ``context`` lines after each; with
+    ``continuation`` (a regular expression matching a line that continues the one before, like
+    hostd's ``-->``) each such line comes with its whole record instead, ``context_before``
+    bounding how far back the record's first line may be (see :class:`hakb.textio.Selection`).
+    A big log is then read at close to the speed of the disk. Its ``parse`` must accept gaps in
+    the line numbers, and the signatures must cover every line whose absence could change a fact.
+
+    A parser with ``embedded=True`` also reads sections other parsers took, where its
+    signatures occur (a lock dump inside vmkernel.log), in the same way.
     """
 
     name: str
@@ -153,6 +161,8 @@ class Parser:
     signatures: tuple[str, ...] = ()
     context: int = 0
     embedded: bool = False
+    context_before: int = 0
+    continuation: str = ""
 
 
 @dataclass(frozen=True)

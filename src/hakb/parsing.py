@@ -41,6 +41,19 @@ SECTION_SCAN_BYTES = 8 * 1024 * 1024
 MAX_SECTIONS = 2000
 #: The core's own name where it reads something itself (transcript headers).
 CORE = "hakb"
+#: A line parser with signatures reads only the lines they select (:func:`hakb.textio.scan_lines`);
+#: False gives it every line (tests compare the two readings).
+SCANNING = True
+#: PEM private key markers: always selected, so the key filter sees where a key begins and ends.
+_PEM_MARKER = "PRIVATE KEY-----"
+
+
+def selection(parser: Parser) -> textio.Selection | None:
+    """The lines ``parser`` asks for, or None for every line."""
+    if not parser.signatures:
+        return None
+    return textio.Selection(tuple(parser.signatures) + (_PEM_MARKER,), before=parser.context_before,
+                            after=parser.context, continuation=parser.continuation)
 
 
 @dataclass
@@ -260,7 +273,9 @@ class _Reader:
                 parser = chosen[0]
                 result.parsers = [parser.name]
                 # a binary-capable parser (certificates) reads a text artifact's bytes too
-                stream = textio.iter_chunks(self.artifact.path) if parser.binary else self._lines(part)
+                chosen_lines = selection(parser) if SCANNING and not parser.embedded else None
+                stream = (textio.iter_chunks(self.artifact.path) if parser.binary
+                          else self._lines(part, chosen_lines))
                 result.status, result.message = _contained(
                     lambda: self._take(parser.parse(stream, artifact), host), self.kept)
             else:
@@ -322,22 +337,22 @@ class _Reader:
     def _command_known(self, command: str) -> bool:
         return any(s.runs(command) for p in self.object_parsers for s in p.shapes)
 
-    def _lines(self, part: list[tuple[int, str]] | None) -> Iterator[tuple[int, str]]:
+    def _lines(self, part: list[tuple[int, str]] | None,
+               chosen: textio.Selection | None = None) -> Iterator[tuple[int, str]]:
+        """The section's lines: all of them, or those ``chosen`` selects (a section in memory
+        is filtered; a streamed one is scanned, so unselected lines are never decoded)."""
         if part is not None:
-            return iter(part)
-        return redact.PemFilter(textio.iter_lines(self.artifact.path))
+            return iter(part) if chosen is None else textio.select_lines(part, chosen)
+        if chosen is None:
+            return redact.PemFilter(textio.iter_lines(self.artifact.path))
+        return redact.PemFilter(textio.scan_lines(self.artifact.path, chosen))
 
     def _embedded_lines(self, parser: Parser, part: list[tuple[int, str]] | None) -> Iterator[tuple[int, str]]:
-        """The lines holding one of ``parser``'s signatures, each with its context lines after."""
-        signatures = tuple(parser.signatures)
-        after = max(0, int(parser.context))
-        left = 0
-        for number, text in self._lines(part):
-            if any(sig in text for sig in signatures):
-                left = after + 1
-            if left:
-                left -= 1
-                yield number, text
+        """The lines holding one of ``parser``'s signatures, with their context."""
+        chosen = selection(parser)
+        if SCANNING:
+            return self._lines(part, chosen)
+        return textio.select_lines(self._lines(part), chosen)
 
     def _take(self, facts: Iterable[Fact], host: str | None) -> None:
         for fact in facts:

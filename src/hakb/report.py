@@ -1,57 +1,106 @@
-"""Reports of a case: terminal text, JSON, Markdown and HTML, all from the case's JSON dict.
+"""Reports of a case: terminal text, JSON, Markdown, HTML and SARIF, all from the case's JSON dict.
 
 Working from the dict (not live objects) means ``hakb show`` prints a stored case exactly as
-``hakb diagnose`` printed it.
+``hakb diagnose`` printed it. Every string in the dict may come from a stranger's bundle or a
+third party's pack, so each renderer escapes for its medium (:mod:`hakb.safetext`), and the
+human-readable ones show at most :data:`MAX_FINDINGS` findings and :data:`MAX_EVIDENCE` lines
+of evidence each, saying how many more there are (JSON always has everything).
 """
 
 from __future__ import annotations
 
-import html
 import json
-from typing import Callable
+import re
+from typing import Callable, Iterable
 
-import click
+from hakb.safetext import code_span, is_web_link, markdown, markdown_prose, terminal
 
 SEVERITY_COLOURS = {"critical": "magenta", "error": "red", "warning": "yellow", "info": "cyan"}
 KIND_LABELS = {"fault": "fault", "expected-behaviour": "expected behaviour", "design": "design"}
+#: Findings a human-readable report shows; the rest are counted ("and N more").
+MAX_FINDINGS = 200
+#: Evidence lines shown per finding or unverified check.
+MAX_EVIDENCE = 20
+#: Characters of one evidence line shown in text and Markdown (HTML wraps the whole line).
+EVIDENCE_CHARS = 300
+FORMAT_NAMES = ("text", "json", "markdown", "html", "sarif")
 
 
-def _counts(report: dict) -> str:
+def counts(report: dict) -> str:
     statuses = [a["status"] for a in report["artifacts"]]
     parts = [f"{statuses.count(s)} {s}" for s in ("parsed", "skipped", "error") if s in statuses]
     return f"{len(statuses)} artifacts ({', '.join(parts) or 'none'})"
 
 
-def _collect(text: str) -> str:
+def case_label(report: dict) -> str:
+    """"case <id>", or "case not saved" (``--no-save``: there is no id to look up)."""
+    return f"case {report['case_id']}" if report.get("case_id") else "case not saved"
+
+
+def collect_text(text: str) -> str:
     """What to collect, worded once: rules may or may not start their text with "collect"."""
     return text if text.lower().startswith("collect") else f"collect: {text}"
 
 
-def _stories(report: dict) -> list[list[dict]]:
-    stories: dict[int, list[dict]] = {}
-    for finding in report["findings"]:
-        stories.setdefault(finding.get("story", 0), []).append(finding)
-    return list(stories.values())
+def completeness(report: dict) -> tuple[bool, list[str]]:
+    """(complete, reasons). Reports without the state (older hakb) count as complete."""
+    reasons = report.get("incomplete_reasons") or report.get("incomplete") or []
+    if isinstance(reasons, str):
+        reasons = [reasons]
+    complete = report.get("complete")
+    return (not reasons) if complete is None else bool(complete), [str(r) for r in reasons]
+
+
+def stories(findings: Iterable[dict]) -> list[list[dict]]:
+    grouped: dict[int, list[dict]] = {}
+    for finding in findings:
+        grouped.setdefault(finding.get("story", 0), []).append(finding)
+    return list(grouped.values())
+
+
+def limited(items: list, limit: int) -> tuple[list, int]:
+    """The first ``limit`` items and how many were left out."""
+    return items[:limit], max(0, len(items) - limit)
+
+
+def where(item: dict) -> str:
+    return f"{item['artifact']}:{item['line']}" if item.get("line") else item["artifact"]
+
+
+def nothing_found(report: dict) -> str:
+    complete, reasons = completeness(report)
+    text = "No known fault found."
+    if not complete:
+        return text + " The diagnosis is incomplete: " + "; ".join(reasons or ["see Problems"]) + "."
+    if not any(a["status"] == "parsed" for a in report["artifacts"]):
+        text += " (Nothing was recognised in the input.)"
+    return text
 
 
 def as_json(report: dict) -> str:
-    return json.dumps(report, indent=2, ensure_ascii=False)
+    """One JSON object; C1 control characters (which JSON may carry raw and some terminals
+    obey) as \\u escapes, like the C0 ones."""
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    return re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def as_text(report: dict, colour: bool = False, show_skipped: bool = False) -> str:
+    """The terminal report. Every string from the case is escaped before styling, so the only
+    escape sequences in the result are the colours added here."""
     def style(text: str, **kw) -> str:
-        return click.style(text, **kw) if colour else text
+        return _style(terminal(str(text)), colour, **kw)
 
-    out: list[str] = []
-    out.append(style(f"hakb {report['hakb_version']}", bold=True)
-               + f" · case {report['case_id']} · {_counts(report)}")
-    findings = report["findings"]
+    t = lambda text: terminal(str(text))  # noqa: E731
+    out: list[str] = [style(f"hakb {report['hakb_version']}", bold=True)
+                      + t(f" · {case_label(report)} · {counts(report)}")]
+    complete, reasons = completeness(report)
+    if not complete:
+        out += ["", style("INCOMPLETE: ", fg="red", bold=True)
+                + t("; ".join(reasons or ["a pack or parser failed (see Problems)"]))]
+    findings, hidden = limited(report["findings"], MAX_FINDINGS)
     if not findings:
-        out.append("")
-        out.append(style("No known fault found.", fg="green", bold=True)
-                   + (" (Nothing was recognised in the input.)"
-                      if not any(a["status"] == "parsed" for a in report["artifacts"]) else ""))
-    for story in _stories(report):
+        out += ["", style(nothing_found(report), fg="green" if complete else "red", bold=True)]
+    for story in stories(findings):
         out.append("")
         if len(story) > 1:
             out.append(style(f"── One story, {len(story)} findings ──", bold=True))
@@ -60,130 +109,148 @@ def as_text(report: dict, colour: bool = False, show_skipped: bool = False) -> s
             label = style(f"{severity.upper():8}", fg=SEVERITY_COLOURS.get(severity), bold=True)
             kind = finding.get("kind", "fault")
             extra = f", {KIND_LABELS.get(kind, kind)}" if kind != "fault" else ""
+            pack = f", pack {finding['pack']}" if finding.get("pack") else ""
             out.append(f"{label} {style(finding['title'], bold=True)}  "
-                       f"[{finding['id']}, confidence {finding['confidence']:.2f}{extra}]")
-            out.append(f"  {finding['summary']}")
-            if finding["evidence"]:
+                       + t(f"[{finding['id']}{pack}, confidence {finding['confidence']:.2f}{extra}]"))
+            out.append(f"  {t(finding['summary'])}")
+            evidence, more = limited(finding["evidence"], MAX_EVIDENCE)
+            if evidence:
                 out.append("  Evidence:")
-                for item in finding["evidence"]:
-                    where = f"{item['artifact']}:{item['line']}" if item["line"] else item["artifact"]
-                    out.append(f"    {style(where, fg='blue')}  {item['text'].strip()[:300]}")
+                for item in evidence:
+                    out.append(f"    {style(where(item), fg='blue')}  "
+                               f"{t(item['text'].strip()[:EVIDENCE_CHARS])}")
+                if more:
+                    out.append(f"    ... and {more} more evidence line(s) (--format json has all)")
             if finding["remediation"]:
                 out.append("  Fix:")
                 for number, step in enumerate(finding["remediation"], start=1):
-                    out.append(f"    {number}. {step}")
+                    out.append(f"    {number}. {t(step)}")
             if finding.get("related"):
                 names = ", ".join(f"{r['id']}" + (f" ({r['key']})" if r["key"] else "")
                                   for r in finding["related"])
-                out.append(f"  Related: {names}")
+                out.append(f"  Related: {t(names)}")
             if finding["references"]:
-                out.append("  References: " + " ".join(finding["references"]))
+                out.append("  References: " + t(" ".join(finding["references"])))
+    if hidden:
+        out += ["", style(f"... and {hidden} more finding(s) not shown (--format json has all).",
+                          bold=True)]
     unverified = report.get("unverified") or []
     if unverified:
         out.append("")
         out.append(style("Not verified (collect these to decide):", bold=True))
-        for item in unverified:
+        shown, more = limited(unverified, MAX_FINDINGS)
+        for item in shown:
             host = f" on {item['host']}" if item.get("host") else ""
-            collect = f" — {_collect(item['collect'])}" if item.get("collect") else ""
-            out.append(f"  - {item['check']}{host}{collect}")
+            collect = f" — {collect_text(item['collect'])}" if item.get("collect") else ""
+            out.append(t(f"  - {item['check']}{host}{collect}"))
+        if more:
+            out.append(f"  ... and {more} more")
     problems = [a for a in report["artifacts"] if a["status"] == "error"]
     if problems or report.get("errors"):
         out.append("")
         out.append(style("Problems:", fg="red", bold=True))
         for artifact in problems:
-            out.append(f"  - {artifact['path']}: {artifact['message']}")
+            out.append(t(f"  - {artifact['path']}: {artifact['message']}"))
         for error in report.get("errors", []):
-            out.append(f"  - {error['source']}: {error['message']}")
+            out.append(t(f"  - {error['source']}: {error['message']}"))
     skipped = [a for a in report["artifacts"] if a["status"] == "skipped"]
     if skipped:
         out.append("")
         if show_skipped:
             out.append("Skipped:")
             for artifact in skipped:
-                out.append(f"  - {artifact['path']}: {artifact['message']}")
+                out.append(t(f"  - {artifact['path']}: {artifact['message']}"))
         else:
             out.append(f"{len(skipped)} artifact(s) skipped (no parser recognised them or not text); "
                        "--show-skipped lists them.")
     return "\n".join(out)
 
 
-def _code(text: str) -> str:
-    """Evidence text safe inside Markdown backticks."""
-    return text.strip()[:300].replace("`", "'")
+def _style(text: str, colour: bool, **kw) -> str:
+    if not colour:
+        return text
+    import click
+
+    return click.style(text, **kw)
 
 
 def as_markdown(report: dict) -> str:
-    out = [f"# hakb case {report['case_id']}", "",
-           f"hakb {report['hakb_version']}, {report.get('created', '')}, {_counts(report)}.", ""]
-    if not report["findings"]:
-        out += ["No known fault found.", ""]
-    for finding in report["findings"]:
-        out += [f"## {finding['severity'].upper()}: {finding['title']}", "",
-                f"`{finding['id']}` · kind {finding.get('kind', 'fault')} · confidence "
-                f"{finding['confidence']:.2f} · story {finding.get('story', 0)}", "",
-                finding["summary"], ""]
-        if finding["evidence"]:
-            out += ["**Evidence**", ""]
-            out += [f"- `{e['artifact']}:{e['line']}` — `{_code(e['text'])}`" for e in finding["evidence"]]
-            out.append("")
-        if finding["remediation"]:
-            out += ["**Fix**", ""]
-            out += [f"{n}. {step}" for n, step in enumerate(finding["remediation"], start=1)]
-            out.append("")
-        if finding["references"]:
-            out += ["**References**", ""] + [f"- <{r}>" for r in finding["references"]] + [""]
+    """Markdown for tickets and wikis. Bundle text is escaped (a ``<img onerror=...>`` VM name
+    stays text), evidence is code, links are http(s) only."""
+    e = markdown
+    out = [f"# hakb {e(case_label(report))}", "",
+           f"hakb {e(report['hakb_version'])}, {e(report.get('created', ''))}, {e(counts(report))}.", ""]
+    complete, reasons = completeness(report)
+    if not complete:
+        out += [f"**Incomplete:** {e('; '.join(reasons or ['a pack or parser failed']))}", ""]
+    findings, hidden = limited(report["findings"], MAX_FINDINGS)
+    if not findings:
+        out += [e(nothing_found(report)), ""]
+    for number, story in enumerate(stories(findings), start=1):
+        if len(story) > 1:
+            out += [f"## Story {number}: one cause, {len(story)} findings", ""]
+        for finding in story:
+            level = "###" if len(story) > 1 else "##"
+            out += [f"{level} {e(finding['severity'].upper())}: {e(finding['title'])}", "",
+                    f"{code_span(finding['id'])} · kind {e(finding.get('kind', 'fault'))}"
+                    + (f" · pack {e(finding['pack'])}" if finding.get("pack") else "")
+                    + f" · confidence {finding['confidence']:.2f}", "",
+                    markdown_prose(finding["summary"]), ""]
+            evidence, more = limited(finding["evidence"], MAX_EVIDENCE)
+            if evidence:
+                out += ["**Evidence**", ""]
+                out += [f"- {code_span(where(x))} — {code_span(x['text'].strip()[:EVIDENCE_CHARS])}"
+                        for x in evidence]
+                if more:
+                    out.append(f"- … and {more} more")
+                out.append("")
+            if finding["remediation"]:
+                out += ["**Fix**", ""]
+                out += [f"{n}. {markdown_prose(step)}"
+                        for n, step in enumerate(finding["remediation"], start=1)]
+                out.append("")
+            if finding["references"]:
+                out += ["**References**", ""] + [
+                    f"- <{r}>" if is_web_link(r) else f"- {code_span(r)}" for r in finding["references"]] + [""]
+    if hidden:
+        out += [f"… and {hidden} more finding(s) not shown (the JSON report has all).", ""]
     if report.get("unverified"):
         out += ["## Not verified", ""]
-        out += [f"- {u['check']}" + (f" ({u['host']})" if u.get("host") else "")
-                + (f" — {_collect(u['collect'])}" if u.get("collect") else "") for u in report["unverified"]]
+        out += [f"- {e(u['check'])}" + (f" ({e(u['host'])})" if u.get("host") else "")
+                + (f" — {markdown_prose(collect_text(u['collect']))}" if u.get("collect") else "")
+                for u in report["unverified"][:MAX_FINDINGS]]
         out.append("")
     out += ["## Artifacts", "", "| path | status | parser | facts | message |", "|---|---|---|---|---|"]
     for a in report["artifacts"]:
-        out.append(f"| {a['path']} | {a['status']} | {a['parser'] or ''} | {a['facts']} | {a['message'] or ''} |")
+        out.append(f"| {e(a['path'])} | {e(a['status'])} | {e(a['parser'] or '')} | {a['facts']} "
+                   f"| {e(a['message'] or '')} |")
     if report.get("errors"):
-        out += ["", "## Problems", ""] + [f"- {e['source']}: {e['message']}" for e in report["errors"]]
+        out += ["", "## Problems", ""] + [f"- {e(x['source'])}: {e(x['message'])}" for x in report["errors"]]
     return "\n".join(out) + "\n"
 
 
 def as_html(report: dict) -> str:
-    e = html.escape
-    parts = ["<!doctype html><html><head><meta charset='utf-8'>",
-             f"<title>hakb case {e(report['case_id'])}</title>",
-             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
-             ".critical{color:#a0a}.error{color:#c00}.warning{color:#b80}.info{color:#06a}"
-             "code{background:#f4f4f4}</style></head><body>",
-             f"<h1>hakb case {e(report['case_id'])}</h1>",
-             f"<p>hakb {e(report['hakb_version'])} · {e(_counts(report))}</p>"]
-    if not report["findings"]:
-        parts.append("<p>No known fault found.</p>")
-    for f in report["findings"]:
-        parts.append(f"<h2 class='{e(f['severity'])}'>{e(f['severity'].upper())}: {e(f['title'])}</h2>")
-        parts.append(f"<p><code>{e(f['id'])}</code> · {e(f.get('kind', 'fault'))} · confidence "
-                     f"{f['confidence']:.2f}</p><p>{e(f['summary'])}</p>")
-        if f["evidence"]:
-            parts.append("<h3>Evidence</h3><ul>" + "".join(
-                f"<li><code>{e(x['artifact'])}:{x['line']}</code> <code>{e(x['text'][:300])}</code></li>"
-                for x in f["evidence"]) + "</ul>")
-        if f["remediation"]:
-            parts.append("<h3>Fix</h3><ol>" + "".join(f"<li>{e(s)}</li>" for s in f["remediation"]) + "</ol>")
-        if f["references"]:
-            parts.append("<h3>References</h3><ul>" + "".join(
-                f"<li><a href='{e(r)}'>{e(r)}</a></li>" for r in f["references"]) + "</ul>")
-    if report.get("unverified"):
-        parts.append("<h2>Not verified</h2><ul>" + "".join(
-            f"<li>{e(u['check'])} — {e(_collect(u.get('collect') or ''))}</li>" for u in report["unverified"]) + "</ul>")
-    parts.append("<h2>Artifacts</h2><table><tr><th>path</th><th>status</th><th>parser</th><th>facts</th>"
-                 "<th>message</th></tr>" + "".join(
-                     f"<tr><td>{e(a['path'])}</td><td>{e(a['status'])}</td><td>{e(a['parser'] or '')}</td>"
-                     f"<td>{a['facts']}</td><td>{e(a['message'] or '')}</td></tr>" for a in report["artifacts"])
-                 + "</table>")
-    if report.get("errors"):
-        parts.append("<h2>Problems</h2><ul>" + "".join(
-            f"<li>{e(x['source'])}: {e(x['message'])}</li>" for x in report["errors"]) + "</ul>")
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    from hakb.html_report import as_html as render
+
+    return render(report)
+
+
+def as_sarif(report: dict, articles: dict | None = None) -> str:
+    from hakb.sarif import as_sarif as render
+
+    return json.dumps(render(report, articles), indent=2, ensure_ascii=False)
 
 
 FORMATS: dict[str, Callable[[dict], str]] = {
-    "json": as_json, "markdown": as_markdown, "html": as_html,
+    "json": as_json, "markdown": as_markdown, "html": as_html, "sarif": as_sarif,
 }
+
+
+def render(fmt: str, report: dict, *, colour: bool = False, show_skipped: bool = False,
+           articles: dict | None = None) -> str:
+    """The report in format ``fmt`` (one of :data:`FORMAT_NAMES`)."""
+    if fmt == "text":
+        return as_text(report, colour=colour, show_skipped=show_skipped)
+    if fmt == "sarif":
+        return as_sarif(report, articles)
+    return FORMATS[fmt](report)

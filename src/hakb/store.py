@@ -21,12 +21,15 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from datetime import datetime
+from typing import TYPE_CHECKING, Iterable, Iterator
+from urllib.parse import quote
 
 import sqlite_utils
 
-from hakb.diagnosis import Diagnosis
-from hakb.knowledge import Article
+if TYPE_CHECKING:  # listing cases needs neither the engine nor the knowledge
+    from hakb.diagnosis import Diagnosis
+    from hakb.knowledge import Article
 
 #: Layout of the database. 1: cases, artifacts, facts, findings, unverified, kb_articles, meta.
 #: 2: cases.problems (parser, archive and pack errors of the case, for listings without the report).
@@ -71,6 +74,10 @@ class Store:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.timeout_ms = busy_timeout_ms()
+        if str(path) == ":memory:":  # a scratch index (``hakb kb search``): no file at all
+            self.db = sqlite_utils.Database(memory=True)
+            self._create_tables()
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(self.path), timeout=self.timeout_ms / 1000)
@@ -82,6 +89,30 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot open case database {self.path}: {exc.strerror or exc}; "
                              "use --db to choose another file") from exc
+
+    @classmethod
+    def open_existing(cls, path: Path) -> "Store | None":
+        """The database at ``path`` opened read-only, for commands that only read; None when
+        there is none. Never creates a file or folder (an older schema is upgraded in place)."""
+        path = Path(path)
+        if not path.is_file():
+            return None
+        store = cls.__new__(cls)
+        store.path, store.timeout_ms = path, busy_timeout_ms()
+        try:
+            conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True,
+                                   timeout=store.timeout_ms / 1000)
+            store.db = sqlite_utils.Database(conn)
+            store.db.execute(f"PRAGMA busy_timeout = {store.timeout_ms}")
+            version = store._version()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(store._explain(exc)) from exc
+        if version is not None and version < SCHEMA_VERSION:
+            return cls(path)  # an older hakb's database: upgrade it, as any command would
+        store._check_version(version)
+        if version is None:
+            raise StoreError(f"{path} is not a hakb case database (no schema version); use --db")
+        return store
 
     def _explain(self, exc: Exception) -> str:
         text = str(exc)
@@ -253,10 +284,42 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(self._explain(exc)) from exc
 
-    def recent(self, limit: int = 20) -> list[dict]:
-        return list(self.db.query(
-            "select id, created, worst_severity, findings, artifacts, facts, problems, inputs from cases "
-            "order by created desc, id desc limit ?", [limit]))
+    def recent(self, limit: int = 20, host: str | None = None, fault: str | None = None,
+               since: datetime | None = None, until: datetime | None = None) -> list[dict]:
+        """Cases newest first, each with its worst finding (id, title), hosts and inputs (lists),
+        filtered by host (short name or FQDN), fault id and creation time."""
+        where, params = [], []
+        if host:
+            where.append("exists (select 1 from artifacts a where a.case_id = c.id and "
+                         "(lower(a.host) = lower(?) or lower(a.host) like lower(?) || '.%'))")
+            params += [host, host]
+        if fault:
+            where.append("exists (select 1 from findings f where f.case_id = c.id and f.id = ?)")
+            params.append(fault)
+        if since:
+            where.append("c.created >= ?")
+            params.append(_utc(since))
+        if until:
+            where.append("c.created < ?")
+            params.append(_utc(until))
+        rows = self.db.query(
+            "select c.id, c.created, c.worst_severity, c.findings, c.artifacts, c.facts, c.problems, "
+            "c.inputs, (select f.id from findings f where f.case_id = c.id order by f.position "
+            "limit 1) as worst_id, (select f.title from findings f where f.case_id = c.id order by "
+            "f.position limit 1) as worst_title, (select group_concat(h, char(10)) from (select "
+            "distinct a.host as h from artifacts a where a.case_id = c.id and a.host is not null "
+            "and a.host != '' order by a.host)) as hosts from cases c"
+            + (" where " + " and ".join(where) if where else "")
+            + " order by c.created desc, c.id desc limit ?", [*params, limit])
+        result = []
+        for row in rows:
+            try:
+                inputs = json.loads(row["inputs"] or "[]")
+            except ValueError:
+                inputs = [row["inputs"]]
+            result.append({**row, "inputs": inputs,
+                           "hosts": row["hosts"].split("\n") if row["hosts"] else []})
+        return result
 
     def resolve(self, case_ref: str) -> str:
         """A case id from an id, a unique prefix of one, or 'latest'."""
@@ -304,6 +367,13 @@ class Store:
     def search_articles(self, query: str, limit: int = 20) -> list[dict]:
         return list(self.db["kb_articles"].search(
             query, columns=["id", "pack", "title", "severity", "kind"], limit=limit, quote=True))
+
+
+def _utc(moment: datetime) -> str:
+    """A moment as cases store their creation time (ISO, UTC, seconds), for comparing."""
+    from datetime import timezone
+
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 #: Upgrade steps: MIGRATIONS[n] turns schema n into n + 1, in place, inside one transaction.

@@ -56,6 +56,18 @@ def test_installed_wheel_runs_the_example(venv, tmp_path):
     assert "esx03" in finding["summary"]
 
 
+def test_installed_wheel_carries_the_html_page_and_the_report_schema(venv, tmp_path):
+    page = tmp_path / "case.html"
+    result = hakb(venv, "diagnose", "--format", "html", "-o", str(page), str(EXAMPLES / "locked-vmdk"),
+                  tmp_path=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert '<table class="evidence">' in page.read_text()
+    schema = subprocess.run([str(venv / "python"), "-c", "from importlib.resources import files; "
+                             "print(files('hakb').joinpath('schemas/report.schema.json').read_text())"],
+                            capture_output=True, text=True, check=True).stdout
+    assert json.loads(schema)["title"].startswith("hakb report")
+
+
 PLUGIN = '''
 """A third-party plugin written from docs/plugins.md, for this test only."""
 from importlib.resources import files

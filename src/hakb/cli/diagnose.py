@@ -1,0 +1,152 @@
+"""``hakb diagnose``: inputs in, report out, the case saved."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from hakb.cli.common import (Size, check_writable, colour_for, db_option, echo, emit,
+                             open_store, parse_moment, root_obj, setting)
+from hakb.config import FAIL_LEVELS
+from hakb.report import FORMAT_NAMES
+from hakb.safetext import one_line
+
+SEVERITY_ORDER = ("critical", "error", "warning", "info")
+
+
+def exit_code(report: dict, fail_on: str) -> int:
+    if fail_on == "never":
+        return 0
+    threshold = SEVERITY_ORDER.index(fail_on)
+    return 1 if any(SEVERITY_ORDER.index(f["severity"]) <= threshold for f in report["findings"]) else 0
+
+
+def article_help(report: dict) -> dict[str, dict]:
+    """For SARIF rules: each fault's article, rendered with placeholders (no case values)."""
+    from hakb.cli.kb import load_articles
+    from hakb.findings import render_article
+
+    wanted = {f["id"] for f in report["findings"]}
+    try:
+        articles = load_articles()
+    except Exception:  # no knowledge, no help text: the rules still carry title and summary
+        return {}
+    result = {}
+    for fault in wanted & set(articles):
+        article = articles[fault]
+        summary, body = render_article(article)
+        result[fault] = {"title": article.title, "markdown": f"{summary}\n\n{body.strip()}"}
+    return result
+
+
+def print_report(report: dict, fmt: str, output: str | None, show_skipped: bool = False) -> None:
+    """``report`` in ``fmt`` to stdout or ``output`` (shared by diagnose and show)."""
+    from hakb.report import render
+
+    if fmt == "text":
+        text = render("text", report, colour=output is None and colour_for(), show_skipped=show_skipped)
+        emit(text, output, raw=True)
+        return
+    articles = article_help(report) if fmt == "sarif" else None
+    text = render(fmt, report, articles=articles)
+    emit(text, output, raw=True)  # JSON, SARIF, Markdown and HTML escape for their own medium
+
+
+format_option = click.option(
+    "--format", "fmt", type=click.Choice(FORMAT_NAMES), default="text", show_default=True,
+    help="Report format: json prints exactly one JSON object (schema: hakb/schemas/"
+         "report.schema.json), sarif a SARIF 2.1.0 log, html one self-contained page.")
+show_skipped_option = click.option("--show-skipped", is_flag=True,
+                                   help="List artifacts no parser recognised.")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--host", metavar="NAME", help="Host for files whose path names none (loose files, stdin).")
+@format_option
+@click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout "
+              "(checked before the work starts).")
+@click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default=lambda: setting("fail_on"),
+              help="Exit 1 when a finding is at or above this severity ('never': always 0).  "
+                   "[default: warning, or fail_on in the config file]")
+@click.option("--as-of", metavar="WHEN", help="Judge time-based checks (certificate expiry) at this "
+              "ISO time instead of the bundle's collection time.")
+@click.option("--no-save", is_flag=True, help="Do not store the case (the report then has no case id).")
+@show_skipped_option
+# Defaults are stated in the help (not imported, so `--help` loads no archive code); a test
+# keeps them equal to hakb.bundle.Limits and hakb.isolation.DEFAULT_TIMEOUT.
+@click.option("--max-unpacked", type=Size(), default=None, metavar="SIZE",
+              help="Refuse archives that unpack to more than this; units K, M, G, T (500M, 20G).  "
+                   "[default: 20G]")
+@click.option("--max-files", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Refuse archives with more members than this.  [default: 100000]")
+@click.option("--max-ratio", type=click.FloatRange(min=1), default=None, metavar="RATIO",
+              help="Refuse archives that unpack to more than this many times their size (bombs).  "
+                   "[default: 200]")
+@click.option("--rule-timeout", type=click.FloatRange(min=0.1), default=lambda: setting("rule_timeout"),
+              metavar="SECONDS",
+              help="Stop a knowledge pack whose rules run longer than this (they run in a worker "
+                   "process); it is reported failed and the other packs' findings are kept.  "
+                   "[default: 10, or rule_timeout in the config file]")
+@click.option("--progress", "progress_mode", type=click.Choice(["auto", "bar", "plain", "none"]),
+              default="auto", show_default=True,
+              help="Progress on stderr: a bar on a terminal (auto), one line per stage (plain, "
+                   "for logs), or none.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (same as --progress none).")
+@db_option
+def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, max_unpacked,
+             max_files, max_ratio, rule_timeout, progress_mode, quiet, db) -> None:
+    """Diagnose collected artifacts and print the findings.
+
+    \b
+    PATHS are folders (searched recursively), files, .tgz/.tar.gz/.zip archives, or - for stdin.
+    Files are recognised by content, whatever their name; files no parser knows are skipped.
+    The host of a file comes from a vm-support folder (esx-<host>-<date>--<time>-<pid>/), a
+    per-host subfolder (esx03/...), or --host.
+
+    \b
+    Exit status: 0 no finding at or above --fail-on, 1 at least one, 2 bad input or nothing
+    could be diagnosed (or the case could not be saved: the report is still printed).
+    """
+    from hakb.bundle import Limits
+    from hakb.cli.progress import make_progress
+    from hakb.diagnosis import diagnose as run
+    from hakb.store import StoreError
+
+    check_writable(output)  # before the work: an unwritable -o must not cost a diagnosis
+    when = parse_moment(as_of, "--as-of")
+    given = {"max_total_bytes": max_unpacked, "max_files": max_files, "max_ratio": max_ratio}
+    limits = Limits(**{name: value for name, value in given.items() if value is not None})
+    store = None if no_save else open_store(db)  # open first: a broken database fails before the work
+    if store is not None:
+        store.check_writable()
+    display = make_progress("none" if quiet else progress_mode)
+    try:
+        case = run(list(paths), host=host, limits=limits, progress=display.update if display else None,
+                   as_of=when, rule_timeout=rule_timeout)
+    finally:
+        if display:
+            display.close()
+    report = case.as_dict()
+    save_error = None
+    if store is not None:
+        try:
+            store.save(case)
+            root_obj()["saved"] = case.case_id
+        except StoreError as exc:  # the work is not lost: the report is printed all the same
+            save_error = exc
+    if store is None or save_error:
+        report = {**report, "case_id": None, "saved": False}
+    print_report(report, fmt, output, show_skipped)
+    if save_error:
+        echo(f"hakb: error: the case was not saved: {one_line(str(save_error))} (the report "
+             f"{'was written to ' + output if output else 'above'} is complete)", err=True)
+        sys.exit(2)
+    if not case.diagnosable:
+        reason = ("no artifact was recognised" if not any(a.status == "parsed" for a in case.artifacts)
+                  else "no knowledge pack could run")
+        echo(f"hakb: nothing could be diagnosed: {reason} (the report lists what was skipped "
+             "and why)", err=True)
+        sys.exit(2)
+    sys.exit(exit_code(report, fail_on))

@@ -1,0 +1,87 @@
+"""``hakb plugins``, ``hakb schemas`` and ``hakb parse``: what plugins offer, for their authors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from hakb.cli.common import dumps, echo
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def plugins(as_json: bool) -> None:
+    """List loaded plugins, their versions and the hooks each implements.
+
+    HAKB_LOAD_PLUGINS=name,name (or `plugins` in the config file) limits which plugins load
+    (empty: none).
+    """
+    from hakb.plugin_manager import describe, get_plugin_manager
+
+    pm = get_plugin_manager()
+    infos = describe(pm)
+    if as_json:
+        rows = [{"name": i.name, "version": i.version, "hooks": list(i.hooks)} for i in infos]
+        rows += [{"name": name, "version": pm.versions.get(name), "hooks": [], "error": message}
+                 for name, message in sorted(pm.load_errors.items())]
+        echo(dumps(rows), raw=True)
+        return
+    if not infos and not pm.load_errors:
+        echo("No plugins loaded.")
+    for info in infos:
+        echo(f"{info.name} {info.version or ''}".rstrip())
+        echo(f"  hooks: {', '.join(info.hooks) or '(none)'}")
+    for name, message in sorted(pm.load_errors.items()):
+        echo(f"{name}: NOT LOADED: {message}")
+
+
+@click.command()
+@click.argument("names", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def schemas(names, as_json: bool) -> None:
+    """List fact types and their slots (what rules can match), e.g. `hakb schemas host-nic`."""
+    from hakb.plugin_manager import fact_schemas, get_plugin_manager
+
+    found = fact_schemas(get_plugin_manager())
+    chosen = [found[n] for n in sorted(found) if not names or n in names]
+    unknown = sorted(set(names) - set(found))
+    if unknown:
+        raise click.BadParameter(f"no fact type {', '.join(unknown)}; `hakb schemas` lists them",
+                                 param_hint="NAMES")
+    if as_json:
+        echo(dumps([{"name": s.name, "slots": dict(s.slots), "doc": s.doc} for s in chosen]), raw=True)
+        return
+    for schema in chosen:
+        echo(f"{schema.name}: {schema.doc}".rstrip(": "))
+        for slot, kind in schema.slots.items():
+            echo(f"  {slot:24} {kind}")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--host", metavar="NAME", help="Host for files whose path names none.")
+def parse(paths, host) -> None:
+    """Print the facts parsers make of PATHS (JSON lines); for plugin authors."""
+    import tempfile
+
+    from hakb.bundle import collect
+    from hakb.hosts import assign_hosts
+    from hakb.parsing import parse_artifact
+    from hakb.plugin_manager import fact_schemas, get_plugin_manager, parsers
+
+    pm = get_plugin_manager()
+    known = fact_schemas(pm)
+    available = parsers(pm, known)
+    with tempfile.TemporaryDirectory(prefix="hakb-") as workdir:
+        inventory = collect(list(paths), Path(workdir))
+        results = [parse_artifact(artifact, available, known) for artifact in inventory.artifacts]
+        assign_hosts(results, default=host)
+        for result in results:
+            artifact = result.artifact
+            echo(f"# {artifact.name}: {result.status} {result.parser or ''} {result.message or ''}",
+                 err=True)
+            for fact in result.facts:
+                echo(dumps({"type": fact.type, "host": fact.host, "artifact": fact.artifact,
+                            "line": fact.line, "slots": dict(fact.slots), "text": fact.text},
+                           indent=None), raw=True)
