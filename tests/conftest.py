@@ -1,4 +1,4 @@
-"""Shared test setup: every test gets its own case database, never the user's."""
+"""Shared test setup: every test gets its own case database and pack cache, never the user's."""
 
 import sys
 from pathlib import Path
@@ -14,6 +14,7 @@ from bundles import example  # noqa: E402 (needs the path above)
 @pytest.fixture(autouse=True)
 def _private_case_db(tmp_path, monkeypatch):
     monkeypatch.setenv("HAKB_DB", str(tmp_path / "cases.db"))
+    monkeypatch.setenv("HAKB_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("HAKB_LOAD_PLUGINS", raising=False)
 
 

@@ -93,7 +93,7 @@ class BundleResult:
                 "findings": [{"id": f.id, "key": f.key, "severity": f.severity, "title": f.title}
                              for f in (case.findings if case is not None else [])],
                 "message": self.error or (None if case is None or self.complete()
-                                          else "; ".join(case.as_dict().get("incomplete")
+                                          else "; ".join(case.as_dict().get("incomplete_reasons")
                                                          or [e["message"] for e in case.errors])[:500])}
 
 

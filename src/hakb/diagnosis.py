@@ -15,10 +15,9 @@ from typing import Callable, Sequence
 
 from hakb import __version__
 from hakb.bundle import Limits, collect, display_name
-from hakb.isolation import DEFAULT_TIMEOUT, run_packs
-from hakb.findings import Finding, Unverified, build_findings
+from hakb.findings import Finding, Unverified, assemble
 from hakb.hosts import assign_hosts
-from hakb.knowledge import load_knowledge
+from hakb.isolation import DEFAULT_MEMORY_MIB, DEFAULT_TIMEOUT, run_knowledge
 from hakb.model import Artifact, Fact
 from hakb.parsing import ArtifactResult, parse_artifact
 from hakb.plugin_manager import PluginManager, fact_schemas, get_plugin_manager, knowledge_packs, parsers
@@ -55,6 +54,18 @@ class Diagnosis:
     hakb_version: str = __version__
 
     @property
+    def incomplete(self) -> list[str]:
+        """Why the diagnosis is incomplete (a pack or parser failed or hit a limit); empty when
+        it is complete. "No known fault found" only means healthy when this is empty."""
+        reasons = [f"{a.artifact.name}: {a.message}" for a in self.artifacts
+                   if a.status == "error" or getattr(a, "limited", False)]
+        return reasons + [f"{e['source']}: {e['message']}" for e in self.errors]
+
+    @property
+    def complete(self) -> bool:
+        return not self.incomplete
+
+    @property
     def diagnosable(self) -> bool:
         """False when nothing could be diagnosed: no artifact parsed, or every pack failed."""
         return any(a.status == "parsed" for a in self.artifacts) and bool(self.packs)
@@ -75,48 +86,42 @@ class Diagnosis:
             "errors": list(self.errors),
             "packs": list(self.packs),
             "as_of": self.as_of.isoformat(timespec="seconds") if self.as_of else None,
+            "complete": self.complete,
+            "incomplete_reasons": self.incomplete,
         }
 
 
-def _infer_into(case: Diagnosis, pm: PluginManager, facts: list[Fact],
-                as_of: datetime | None, rule_timeout: float = DEFAULT_TIMEOUT) -> None:
+def _infer_into(case: Diagnosis, pm: PluginManager, facts: list[Fact], as_of: datetime | None,
+                rule_timeout: float = DEFAULT_TIMEOUT, rule_memory: int = DEFAULT_MEMORY_MIB) -> None:
     schemas = fact_schemas(pm)
     case.as_of = as_of_time(facts, as_of, case.created)
-    kb = load_knowledge(knowledge_packs(pm), schemas)
-    for pack, messages in kb.errors.items():
-        for message in messages:
-            case.errors.append({"source": f"pack {pack}", "message": f"refused: {message}"})
-    # In a worker process with a deadline: a pack that loops or crashes the engine fails alone.
-    outcome = run_packs(schemas, kb.rule_files, facts, case.as_of, timeout=rule_timeout)
-    inference = outcome.inference
-    failed = set(outcome.failed)
-    for source, messages in inference.errors.items():
-        failed.add(source)
-        for message in messages:
-            case.errors.append({"source": f"pack {source}" if source != "engine" else "engine",
-                                "message": message})
-    case.packs = sorted({pack for pack, _ in kb.rule_files} - failed)
+    # Everything the packs contribute (their articles, rules and templates) runs in a worker
+    # with time and memory limits; what comes back is plain data.
+    run = run_knowledge(knowledge_packs(pm), schemas, facts, case.as_of, timeout=rule_timeout,
+                        memory=rule_memory)
+    case.errors.extend({"source": source, "message": message} for source, message in run.errors)
+    case.packs = run.packs
     case.facts = facts
-    case.findings, case.unverified, problems = build_findings(inference, facts, kb.articles)
-    case.errors.extend({"source": "knowledge", "message": p} for p in problems)
+    case.findings = assemble(run.findings, run.relations)
+    case.unverified = run.unverified
     for name, message in pm.load_errors.items():  # collected by every plugin call above
         case.errors.append({"source": f"plugin {name}", "message": message})
 
 
 def diagnose_facts(facts: Sequence[Fact], pm: PluginManager | None = None,
                    now: datetime | None = None, as_of: datetime | None = None,
-                   rule_timeout: float = DEFAULT_TIMEOUT) -> Diagnosis:
+                   rule_timeout: float = DEFAULT_TIMEOUT, rule_memory: int = DEFAULT_MEMORY_MIB) -> Diagnosis:
     """Run the knowledge over facts given directly (no artifacts)."""
     now = now or datetime.now(timezone.utc)
     case = Diagnosis(case_id=new_case_id(now), created=now, inputs=[])
-    _infer_into(case, pm or get_plugin_manager(), list(facts), as_of, rule_timeout)
+    _infer_into(case, pm or get_plugin_manager(), list(facts), as_of, rule_timeout, rule_memory)
     return case
 
 
 def diagnose(arguments: list[str], *, host: str | None = None, pm: PluginManager | None = None,
              limits: Limits = Limits(), progress: Callable[..., None] | None = None,
              stdin=None, now: datetime | None = None, as_of: datetime | None = None,
-             rule_timeout: float = DEFAULT_TIMEOUT) -> Diagnosis:
+             rule_timeout: float = DEFAULT_TIMEOUT, rule_memory: int = DEFAULT_MEMORY_MIB) -> Diagnosis:
     """Diagnose the folders, files, archives (or ``-`` for stdin) named in ``arguments``.
 
     ``progress(message, stage=..., **detail)`` is called per stage and artifact (see
@@ -152,5 +157,5 @@ def diagnose(arguments: list[str], *, host: str | None = None, pm: PluginManager
     case.artifacts.sort(key=lambda a: a.artifact.name)
     if progress:
         progress("running the knowledge packs", stage="rules", done=total, total=total)
-    _infer_into(case, pm, facts, as_of, rule_timeout)
+    _infer_into(case, pm, facts, as_of, rule_timeout, rule_memory)
     return case

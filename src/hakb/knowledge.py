@@ -1,4 +1,4 @@
-"""Knowledge packs: rule files (.clp) checked before loading, and the articles (.md) beside them.
+"""Knowledge packs: the articles (.md) and rule files (.clp) of a pack folder, read safely.
 
 An article is Markdown with YAML front matter::
 
@@ -18,29 +18,42 @@ An article is Markdown with YAML front matter::
 The numbered items under ``## Fix`` are the remediation steps. Summary and steps are Jinja
 templates rendered (sandboxed) with the values the rule put in ``vars``; a step that renders
 empty is left out, so a step can apply only when a value is known.
+
+Packs come from third parties, so this module runs in the knowledge worker
+(:mod:`hakb.isolation`), never in hakb's own process, and still trusts nothing: front matter is
+read by a safe YAML loader with limits on size, aliases and nesting, and must have the shape
+above. What reading a pack yields is plain data, kept in an on-disk cache keyed by the hash of
+the pack's files (:func:`read_pack`), so an unchanged pack is not parsed again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
-from dataclasses import dataclass, field
+import sys
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import yaml
-
-from typing import Mapping
-
-from hakb.engine import FORBIDDEN_FUNCTIONS, Session
-from hakb.model import FactSchema, KnowledgePack
-
-#: libyaml's safe loader when PyYAML was built with it (twice as fast), else the pure one.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+from hakb import __version__
+from hakb.model import KnowledgePack
 
 SEVERITIES = ("critical", "error", "warning", "info")
 KINDS = ("fault", "expected-behaviour", "design")
+#: Limits on what one article may be: its size, its front matter's size, YAML aliases, nesting.
+MAX_ARTICLE_BYTES = 1 << 20
+MAX_FRONT_MATTER_BYTES = 64 << 10
+MAX_ALIASES = 16
+MAX_DEPTH = 8
+#: Bump when what the cache holds changes shape; older entries are then ignored.
+CACHE_FORMAT = 1
+
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.S)
 _FIX_HEADING = re.compile(r"^##\s+(fix|remediation|resolution)\b", re.I)
 _STEP = re.compile(r"^\s{0,3}\d+[.)]\s+(.*)$")
+_STRING_OR_COMMENT = re.compile(r'"(?:[^"\\]|\\.)*(?:"|\Z)|;[^\n]*', re.S)
+_NAME = re.compile(r"(?<![\w?$*-])[A-Za-z][\w-]*")
 
 
 class KnowledgeError(Exception):
@@ -71,6 +84,58 @@ class KnowledgeBase:
     rule_files: list[tuple[str, Path]] = field(default_factory=list)
     errors: dict[str, list[str]] = field(default_factory=dict)
     packs: list[KnowledgePack] = field(default_factory=list)
+    #: pack -> the names its rule files use (fact types among them), to enter only those facts
+    mentions: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: article id -> (summary, Markdown body), written in the worker when asked for
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+# -- articles ------------------------------------------------------------------------------------
+
+def _front_matter(text: str, name: str) -> dict:
+    """Front matter as a mapping, refused when it is too big, too nested or uses many aliases
+    (an alias bomb is a few hundred bytes that expand to gigabytes)."""
+    import yaml  # only when an article is read, not from the cache
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when PyYAML has it: faster
+    if len(text) > MAX_FRONT_MATTER_BYTES:
+        raise KnowledgeError(f"{name}: front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB")
+    aliases = depth = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_ALIASES:
+                    raise KnowledgeError(f"{name}: front matter uses more than {MAX_ALIASES} YAML aliases")
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise KnowledgeError(f"{name}: front matter is nested deeper than {MAX_DEPTH} levels")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+        meta = yaml.load(text, Loader=loader) or {}
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{name}: front matter is not valid YAML: {exc}") from exc
+    if not isinstance(meta, dict):
+        raise KnowledgeError(f"{name}: front matter must be a mapping")
+    return meta
+
+
+def _text(meta: dict, key: str, name: str, default: str = "") -> str:
+    value = meta.get(key, default)
+    if value is None:
+        return default
+    if isinstance(value, (dict, list)):
+        raise KnowledgeError(f"{name}: {key} must be text, not a {type(value).__name__}")
+    return str(value)
+
+
+def _texts(meta: dict, key: str, name: str) -> tuple[str, ...]:
+    value = meta.get(key) or ()
+    items = value if isinstance(value, list) else [value]
+    if any(isinstance(item, (dict, list)) for item in items):
+        raise KnowledgeError(f"{name}: {key} must be a list of text")
+    return tuple(str(item) for item in items)
 
 
 def parse_article(text: str, pack: str, path: Path) -> Article:
@@ -78,19 +143,14 @@ def parse_article(text: str, pack: str, path: Path) -> Article:
     match = _FRONT_MATTER.match(text.replace("\r\n", "\n"))
     if not match:
         raise KnowledgeError(f"{path.name}: no front matter (a '---' block at the top)")
-    try:
-        meta = yaml.load(match.group(1), Loader=_YAML_LOADER) or {}
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{path.name}: front matter is not valid YAML: {exc}") from exc
-    if not isinstance(meta, dict):
-        raise KnowledgeError(f"{path.name}: front matter must be a mapping")
+    meta = _front_matter(match.group(1), path.name)
     missing = [k for k in ("id", "title", "severity") if not meta.get(k)]
     if missing:
         raise KnowledgeError(f"{path.name}: front matter lacks {', '.join(missing)}")
-    severity = str(meta["severity"]).lower()
+    severity = _text(meta, "severity", path.name).lower()
     if severity not in SEVERITIES:
         raise KnowledgeError(f"{path.name}: severity {severity!r} is not one of {', '.join(SEVERITIES)}")
-    kind = str(meta.get("kind", "fault")).lower()
+    kind = _text(meta, "kind", path.name, "fault").lower()
     if kind not in KINDS:
         raise KnowledgeError(f"{path.name}: kind {kind!r} is not one of {', '.join(KINDS)}")
     try:
@@ -100,11 +160,12 @@ def parse_article(text: str, pack: str, path: Path) -> Article:
     if not 0.0 <= confidence <= 1.0:
         raise KnowledgeError(f"{path.name}: confidence must be between 0 and 1")
     body = match.group(2)
+    title = _text(meta, "title", path.name)
     return Article(
-        id=str(meta["id"]), title=str(meta["title"]), severity=severity, kind=kind,
-        confidence=confidence, products=tuple(str(p) for p in meta.get("products") or ()),
-        references=tuple(str(r) for r in meta.get("references") or ()),
-        summary=str(meta.get("summary") or meta["title"]), fix=tuple(fix_steps(body)),
+        id=_text(meta, "id", path.name), title=title, severity=severity, kind=kind,
+        confidence=confidence, products=_texts(meta, "products", path.name),
+        references=_texts(meta, "references", path.name),
+        summary=_text(meta, "summary", path.name) or title, fix=tuple(fix_steps(body)),
         body=body, pack=pack, path=path,
     )
 
@@ -127,136 +188,161 @@ def fix_steps(body: str) -> list[str]:
     return steps
 
 
-def _strip_comments_and_strings(source: str) -> str:
-    """CLIPS source with comments and string contents blanked, line structure kept."""
-    out = []
-    i, n = 0, len(source)
-    in_string = False
-    while i < n:
-        ch = source[i]
-        if in_string:
-            if ch == "\\" and i + 1 < n:
-                out.append("  " if source[i + 1] != "\n" else " \n")
-                i += 2
-                continue
-            if ch == '"':
-                in_string = False
-            out.append(ch if ch in '"\n' else " ")
-        elif ch == '"':
-            in_string = True
-            out.append(ch)
-        elif ch == ";":
-            while i < n and source[i] != "\n":
-                out.append(" ")
-                i += 1
+# -- rule files ------------------------------------------------------------------------------------
+
+def code_of(source: str) -> str:
+    """CLIPS source with comments removed and string contents blanked (line breaks kept)."""
+    return _STRING_OR_COMMENT.sub(
+        lambda m: '""' + "\n" * m.group(0).count("\n") if m.group(0)[0] == '"' else "", source)
+
+
+def mentioned_names(source: str) -> frozenset[str]:
+    """The names a rule file uses outside strings and comments (``MAIN::x`` counts as ``x``).
+
+    A fact type a pack's rules can match is always named in them, so the facts of types not in
+    here can be left out of that pack's environment.
+    """
+    return frozenset(_NAME.findall(code_of(source).replace("::", " ")))
+
+
+# -- packs -----------------------------------------------------------------------------------------
+
+@dataclass
+class PackReading:
+    """What one pack folder holds, checked on its own (no other pack is needed to know it)."""
+
+    articles: list[Article] = field(default_factory=list)
+    rule_files: list[Path] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    mentions: frozenset[str] = frozenset()
+
+
+def cache_folder() -> Path:
+    """HAKB_CACHE, else the user's cache folder (XDG_CACHE_HOME, %LOCALAPPDATA%, ~/Library/Caches)."""
+    if os.environ.get("HAKB_CACHE"):
+        return Path(os.environ["HAKB_CACHE"])
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "hakb" / "cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "hakb"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hakb"
+
+
+def _files(root: Path) -> tuple[list[Path], list[Path]]:
+    markdown = sorted(p for p in root.rglob("*.md") if p.name.lower() != "readme.md")
+    return markdown, sorted(root.rglob("*.clp"))
+
+
+def _read(pack: KnowledgePack, root: Path, contents: dict[Path, bytes]) -> PackReading:
+    reading = PackReading()
+    markdown, rules = _files(root)
+    ids: set[str] = set()
+    for md in markdown:
+        try:
+            data = contents[md]
+            if len(data) > MAX_ARTICLE_BYTES:
+                raise KnowledgeError(f"{md.name}: larger than {MAX_ARTICLE_BYTES >> 20} MiB")
+            article = parse_article(data.decode("utf-8"), pack.name, md)
+        except (KnowledgeError, UnicodeDecodeError) as exc:
+            reading.problems.append(str(exc) if isinstance(exc, KnowledgeError) else f"{md.name}: not UTF-8")
             continue
-        else:
-            out.append(ch)
-        i += 1
-    return "".join(out)
+        if article.id in ids:
+            reading.problems.append(f"{md.name}: article id {article.id!r} is already used")
+            continue
+        ids.add(article.id)
+        reading.articles.append(article)
+    names: set[str] = set()
+    for clp in rules:
+        try:
+            source = contents[clp].decode("utf-8")
+        except UnicodeDecodeError:
+            reading.problems.append(f"{clp.name}: not UTF-8")
+            continue
+        if clp.with_suffix(".md") not in contents:
+            reading.problems.append(f"{clp.name}: has no article beside it ({clp.with_suffix('.md').name})")
+        names |= mentioned_names(source)
+        reading.rule_files.append(clp)
+    reading.mentions = frozenset(names)
+    return reading
 
 
-_CALL = re.compile(r"\(\s*([^\s()\"&|~;<>]+)")
-_DEFRULE = re.compile(r"\(\s*defrule\s+([^\s()\";]+)", re.I)
+def _cache_entry(reading: PackReading, root: Path) -> dict:
+    return {"format": CACHE_FORMAT, "problems": reading.problems, "mentions": sorted(reading.mentions),
+            "rules": [str(p.relative_to(root)) for p in reading.rule_files],
+            "articles": [{**asdict(a), "path": str(a.path.relative_to(root))} for a in reading.articles]}
 
 
-def forbidden_mentions(source: str) -> dict[str, list[int]]:
-    """Forbidden function names standing after a parenthesis, with their lines.
+def _from_cache(entry: dict, pack: KnowledgePack, root: Path) -> PackReading:
+    """A reading from a cache entry; any deviation from the expected shape raises, and the
+    caller then reads the pack afresh. The entry is data only: nothing in it is executed."""
+    if entry.get("format") != CACHE_FORMAT:
+        raise ValueError("other cache format")
+    articles = []
+    for item in entry["articles"]:
+        values = {k: item[k] for k in ("id", "title", "severity", "kind", "summary", "body")}
+        if not all(isinstance(v, str) for v in values.values()) or values["severity"] not in SEVERITIES:
+            raise ValueError("bad article in cache")
+        articles.append(Article(
+            **values, confidence=float(item["confidence"]),
+            products=tuple(map(str, item["products"])), references=tuple(map(str, item["references"])),
+            fix=tuple(map(str, item["fix"])), pack=pack.name, path=root / str(item["path"])))
+    return PackReading(articles=articles, rule_files=[root / str(p) for p in entry["rules"]],
+                       problems=[str(p) for p in entry["problems"]],
+                       mentions=frozenset(map(str, entry["mentions"])))
 
-    Text alone cannot tell a call from a slot of the same name (``(build ?b)`` in a pattern),
-    so these are candidates; :func:`vet_rules` asks CLIPS which of them are calls.
+
+def read_pack(pack: KnowledgePack, cache: Path | None = None) -> PackReading:
+    """Read and check one pack folder, using the cache when its files are unchanged.
+
+    The cache key is the hash of every article and rule file (names and bytes) and hakb's
+    version; an entry that cannot be read or does not have the expected shape is ignored.
     """
-    found: dict[str, list[int]] = {}
-    code = _strip_comments_and_strings(source)
-    forbidden = set(FORBIDDEN_FUNCTIONS)
-    for number, line in enumerate(code.splitlines(), start=1):
-        for match in _CALL.finditer(line):
-            name = match.group(1).lower()
-            if name in forbidden:
-                found.setdefault(name, []).append(number)
-    return found
+    root = Path(pack.path)
+    if not root.is_dir():
+        return PackReading(problems=[f"pack folder {root} does not exist"])
+    markdown, rules = _files(root)
+    contents: dict[Path, bytes] = {}
+    digest = hashlib.sha256(f"hakb {__version__} cache {CACHE_FORMAT}".encode())
+    for path in markdown + rules:
+        try:
+            contents[path] = path.read_bytes()
+        except OSError as exc:
+            return PackReading(problems=[f"{path.name}: cannot read: {exc.strerror or exc}"])
+        digest.update(b"\0" + str(path.relative_to(root)).encode() + b"\0" + contents[path])
+    entry_path = (cache if cache is not None else cache_folder()) / "packs" / f"{digest.hexdigest()}.json"
+    try:
+        return _from_cache(json.loads(entry_path.read_bytes()), pack, root)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass  # no entry, or one we do not trust: read the pack
+    reading = _read(pack, root, contents)
+    try:
+        entry_path.parent.mkdir(parents=True, exist_ok=True)
+        partial = entry_path.with_name(f"{entry_path.name}.{os.getpid()}.partial")
+        partial.write_text(json.dumps(_cache_entry(reading, root)), encoding="utf-8")
+        partial.replace(entry_path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return reading
 
 
-def _confirmed_calls(path: Path, names: set[str], schemas: Mapping[str, FactSchema]) -> set[str]:
-    """Which of ``names`` CLIPS parses as function calls in the rule file at ``path``.
+def load_knowledge(packs: list[KnowledgePack]) -> KnowledgeBase:
+    """Read and check every pack (articles, rule files); a refused pack is listed in ``errors``,
+    the others still load. An article id already used by an earlier pack refuses the later pack.
 
-    The file is loaded into a scratch environment that lacks the forbidden functions, so a call
-    to one fails to parse with "Missing function declaration for '<name>'"; a slot of that
-    name parses fine.
-    """
-    session = Session(schemas)
-    session.load_rules("vetting", path)
-    messages = " ".join(session.errors.get("vetting", []))
-    return {name for name in names if f"Missing function declaration for '{name}'" in messages}
-
-
-def vet_rules(source: str, filename: str, path: Path | None = None,
-              schemas: Mapping[str, FactSchema] | None = None) -> list[str]:
-    """Reasons to refuse a rule file: calls to forbidden functions, each with its line(s).
-
-    Without ``schemas`` every mention counts (strict); with them, CLIPS confirms which
-    mentions are calls, so a slot that happens to share a forbidden name is accepted.
-    """
-    mentions = forbidden_mentions(source)
-    if mentions and schemas is not None and path is not None:
-        confirmed = _confirmed_calls(path, set(mentions), schemas)
-        mentions = {name: lines for name, lines in mentions.items() if name in confirmed}
-    return [f"{filename}:{line}: calls forbidden function '{name}'"
-            for name, lines in sorted(mentions.items(), key=lambda item: item[1][0]) for line in lines]
-
-
-def rule_names(source: str) -> list[str]:
-    return _DEFRULE.findall(_strip_comments_and_strings(source))
-
-
-def load_knowledge(packs: list[KnowledgePack],
-                   schemas: Mapping[str, FactSchema] | None = None) -> KnowledgeBase:
-    """Read and check every pack. A refused pack is listed in ``errors``; the others still load.
-
-    ``schemas`` (all fact schemas in play) lets the check tell calls from same-named slots.
+    This reads files and runs no rule: whether CLIPS accepts the rules is checked where they
+    load, in the worker (:func:`hakb.isolation.read_knowledge` does both, and is what hakb
+    itself calls: third-party front matter is not parsed in hakb's process).
     """
     kb = KnowledgeBase(packs=list(packs))
-    owners: dict[str, str] = {}  # rule name -> pack, to refuse silent redefinition across packs
     for pack in packs:
-        problems: list[str] = []
-        articles: dict[str, Article] = {}
-        rules: list[Path] = []
-        names: dict[str, str] = {}
-        root = Path(pack.path)
-        if not root.is_dir():
-            kb.errors[pack.name] = [f"pack folder {root} does not exist"]
-            continue
-        for md in sorted(root.rglob("*.md")):
-            if md.name.lower() == "readme.md":
-                continue
-            try:
-                article = parse_article(md.read_text(encoding="utf-8"), pack.name, md)
-            except (KnowledgeError, UnicodeDecodeError, OSError) as exc:
-                problems.append(str(exc))
-                continue
-            if article.id in kb.articles or article.id in articles:
-                problems.append(f"{md.name}: article id {article.id!r} is already used")
-                continue
-            articles[article.id] = article
-        for clp in sorted(root.rglob("*.clp")):
-            try:
-                source = clp.read_text(encoding="utf-8")
-            except (UnicodeDecodeError, OSError) as exc:
-                problems.append(f"{clp.name}: cannot read: {exc}")
-                continue
-            if not clp.with_suffix(".md").exists():
-                problems.append(f"{clp.name}: has no article beside it ({clp.with_suffix('.md').name})")
-            problems.extend(vet_rules(source, clp.name, clp, schemas))
-            for name in rule_names(source):
-                owner = owners.get(name) or names.get(name)
-                if owner:
-                    problems.append(f"{clp.name}: rule {name!r} is already defined in {owner}")
-                names[name] = f"{pack.name}/{clp.name}"
-            rules.append(clp)
+        reading = read_pack(pack)
+        problems = list(reading.problems)
+        problems += [f"{a.path.name}: article id {a.id!r} is already used by pack {kb.articles[a.id].pack}"
+                     for a in reading.articles if a.id in kb.articles]
         if problems:
             kb.errors[pack.name] = problems
             continue
-        owners.update(names)
-        kb.articles.update(articles)
-        kb.rule_files.extend((pack.name, path) for path in rules)
+        kb.articles.update((a.id, a) for a in reading.articles)
+        kb.rule_files.extend((pack.name, path) for path in reading.rule_files)
+        kb.mentions[pack.name] = reading.mentions
     return kb

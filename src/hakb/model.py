@@ -172,3 +172,6 @@ class KnowledgePack:
     name: str
     path: Path
     description: str = ""
+    #: Filled by the core, never by a plugin: the distribution that offered the pack (or the
+    #: plugin, when it was registered directly). Packs of one source share a rule environment.
+    source: str = ""

@@ -83,6 +83,9 @@ class ArtifactResult:
     facts: list[Fact] = field(default_factory=list)
     encoding: str | None = None
     sections: list[SectionResult] = field(default_factory=list)
+    #: A limit stopped the reading (facts per artifact, sections per file): the diagnosis is
+    #: incomplete even though what was read is fine.
+    limited: bool = False
 
     def as_dict(self) -> dict:
         result = {"path": self.artifact.name, "parser": self.parser, "facts": len(self.facts),
@@ -185,6 +188,7 @@ class _Reader:
         self.kept = _Facts(artifact, schemas)
         self.sections: list[SectionResult] = []
         self.problems: list[str] = []
+        self.too_many_sections = False
 
     # -- the whole artifact --------------------------------------------------------------------
 
@@ -197,6 +201,7 @@ class _Reader:
                 part = lines[section.start - 1:section.end]
                 self._section(section, part, head if whole else self._head(head, section, part))
             if len(sections) > MAX_SECTIONS:
+                self.too_many_sections = True
                 rest = sections[MAX_SECTIONS:]
                 self.problems.append(f"{len(rest)} more sections (lines {rest[0].start}-{rest[-1].end}) "
                                      "were not read: too many sections in one file")
@@ -229,7 +234,8 @@ class _Reader:
                             + (f"; and {len(described) - 5} more" if len(described) > 5 else ""))
         return ArtifactResult(self.artifact, status, parser=", ".join(parsers) or None,
                               message="; ".join(messages) or None, facts=self.kept.facts,
-                              encoding=self.encoding, sections=self.sections)
+                              encoding=self.encoding, sections=self.sections,
+                              limited=self.kept.full or self.too_many_sections)
 
     @staticmethod
     def _head(whole: Head, section: Section, part: list[tuple[int, str]]) -> Head:
@@ -444,4 +450,5 @@ def _binary(artifact: Artifact, head: Head, parsers: Sequence[Parser],
     if kept.full:
         message = f"stopped after {MAX_FACTS} facts; the rest of the file was not read"
     return ArtifactResult(artifact, status, parser=parser.name, message=message,
-                          facts=kept.facts if status == "parsed" else [], encoding=encoding)
+                          facts=kept.facts if status == "parsed" else [], encoding=encoding,
+                          limited=kept.full)

@@ -6,6 +6,7 @@ tests and library users never share hidden global state.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.metadata
 import os
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ class PluginManager(pluggy.PluginManager):
     def __init__(self) -> None:
         super().__init__("hakb")
         self.versions: dict[str, str] = {}
+        self.distributions: dict[str, str] = {}  # plugin name -> distribution it came from
         self.load_errors: dict[str, str] = {}  # plugin name -> why it did not load
 
 
@@ -60,6 +62,7 @@ def get_plugin_manager(extra: tuple[object, ...] = ()) -> PluginManager:
                 pm.load_errors[ep.name] = f"{ep.value} failed to load: {type(exc).__name__}: {exc}"
                 continue
             pm.versions[ep.name] = dist.version
+            pm.distributions[ep.name] = dist.metadata["Name"]
     for obj in extra:
         pm.register(obj)
     return pm
@@ -137,4 +140,8 @@ def parsers(pm: PluginManager, schemas: dict[str, FactSchema] | None = None) -> 
 
 
 def knowledge_packs(pm: PluginManager) -> list[KnowledgePack]:
-    return _unique(pm, _collect(pm, "hakb_knowledge_packs", KnowledgePack), "knowledge pack")
+    """Every plugin's packs, each with its ``source``: packs of one distribution share a rule
+    environment, packs of different ones share nothing (see :mod:`hakb.isolation`)."""
+    found = [(owner, dataclasses.replace(pack, source=pm.distributions.get(owner, f"plugin {owner}")))
+             for owner, pack in _collect(pm, "hakb_knowledge_packs", KnowledgePack)]
+    return _unique(pm, found, "knowledge pack")

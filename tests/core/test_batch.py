@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from datetime import datetime, timezone
 
 import pytest
 from click.testing import CliRunner
 
 from bundles import example
-from hakb.batch import (BatchError, BundleResult, DaskExecutor, LocalExecutor, Options,
-                        batch_exit_code, bundles_of, run_batch)
+from hakb.batch import BatchError, BundleResult, batch_exit_code, bundles_of
 from hakb.cli import cli
 from hakb.diagnosis import Diagnosis
 from hakb.store import Store
@@ -97,17 +98,32 @@ def test_exit_status_is_the_worst_bundle_and_incomplete_is_never_clean():
     assert batch_exit_code([BundleResult("e", error="corrupt archive")]) == 2
 
 
+#: Run in a fresh interpreter: a Dask cluster leaves threads behind (its offload executor), and
+#: a process with threads starts its knowledge workers with spawn instead of fork for the rest
+#: of the test session.
+DASK_RUN = """
+import json, sys
+from dask.distributed import LocalCluster
+from hakb.batch import DaskExecutor, LocalExecutor, Options, bundles_of, run_batch
+
+bundles = bundles_of([sys.argv[1]])[:2]
+local = {r.bundle: [[f.id, f.key] for f in r.case.findings] for r in run_batch(bundles, LocalExecutor(1), Options())}
+with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+    remote = {r.bundle: [[f.id, f.key] for f in r.case.findings]
+              for r in run_batch(bundles, DaskExecutor(cluster.scheduler_address), Options())}
+print(json.dumps({"local": local, "remote": remote, "first": bundles[0]}))
+"""
+
+
 def test_dask_executor_gives_what_the_local_one_gives(incoming):
     pytest.importorskip("dask.distributed", reason="the hakb[dask] extra is not installed")
-    from dask.distributed import LocalCluster
 
-    bundles = bundles_of([str(incoming)])[:2]
-    local = {r.bundle: [(f.id, f.key) for f in r.case.findings]
-             for r in run_batch(bundles, LocalExecutor(1), Options())}
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
-        remote = {r.bundle: [(f.id, f.key) for f in r.case.findings]
-                  for r in run_batch(bundles, DaskExecutor(cluster.scheduler_address), Options())}
-    assert remote == local and local[bundles[0]] == [("vmware-locked-vmdk", "app01-000001")]
+    done = subprocess.run([sys.executable, "-c", DASK_RUN, str(incoming)], capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["remote"] == result["local"]
+    assert result["local"][result["first"]] == [["vmware-locked-vmdk", "app01-000001"]]
 
 
 def test_dask_without_a_scheduler_is_one_line(incoming):

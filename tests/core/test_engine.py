@@ -77,14 +77,88 @@ def test_pack_calling_a_forbidden_function_is_refused(tmp_path, monkeypatch, cal
 
 
 @pytest.mark.parametrize("name", ["system", "open", "eval", "build", "funcall", "exit", "load", "batch",
-                                  "remove", "bload"])
-def test_environment_lacks_forbidden_functions_even_without_vetting(tmp_path, name):
-    """Defence in depth: the functions are gone from CLIPS itself, not just refused by the checker."""
+                                  "remove", "bload", "with-open-file", "bsave-facts", "constructs-to-c",
+                                  "dribble-on", "save-facts", "halt", "assert-string", "make-instance"])
+def test_environment_lacks_functions_off_the_allow_list(tmp_path, name):
+    """The functions are gone from CLIPS itself: CLIPS refuses the call, with file and line."""
     session = Session({})
     rule = tmp_path / "r.clp"
-    rule.write_text(f'(defrule sneaky => ({name} "x"))')
+    rule.write_text(f'(defrule sneaky\n  =>\n  ({name} "x"))')
     assert session.load_rules("sneaky", rule) is False
-    assert "Missing function declaration" in session.errors["sneaky"][0]
+    assert session.errors["sneaky"] == [f"r.clp:3: calls forbidden function '{name}'"]
+
+
+def test_only_allowed_functions_are_left_in_the_environment():
+    """Lists every function CLIPS has (its own function list, read through the C API) and fails
+    on any not on the allow-list, so a new clipspy cannot add one unnoticed."""
+    import clips
+
+    from hakb.engine import ALLOWED_FUNCTIONS, present_functions
+
+    fresh = clips.Environment()
+    assert sorted(present_functions(fresh)) == sorted(str(n) for n in fresh.eval("(get-function-list)"))
+    present = set(present_functions(Session({}).env))
+    assert present - ALLOWED_FUNCTIONS == set()
+    assert ALLOWED_FUNCTIONS - present == set()  # the list names nothing this CLIPS lacks
+
+
+@pytest.mark.parametrize("construct", [
+    "(defclass evil (is-a USER))",
+    "(defgeneric evil-g)",
+    '(defmethod > ((?a NUMBER) (?b NUMBER)) FALSE)',
+    "(defmodule EVIL)",
+    "(deffacts evil-facts (test-item (name \"x\")))",
+    '(definstances evil-i (a of USER))',
+])
+def test_constructs_packs_may_not_use_are_refused(tmp_path, construct):
+    rule = tmp_path / "r.clp"
+    rule.write_text(f"; first line\n{construct}\n")
+    session = Session({"test-item": SCHEMA})
+    assert session.load_rules("p", rule) is False
+    name = construct[1:].split()[0]
+    assert session.errors["p"] == [f"r.clp:2: uses '{name}', which packs may not use"]
+
+
+def test_a_pack_cannot_redefine_core_templates_or_what_another_pack_defined(tmp_path):
+    first, second, core = tmp_path / "a.clp", tmp_path / "b.clp", tmp_path / "c.clp"
+    first.write_text("(deffunction a-helper () 1)\n(defrule a-rule (test-item) => (a-helper))\n")
+    second.write_text("(defrule a-rule (test-item) => (printout t x))\n")
+    core.write_text("(deftemplate hakb-finding (slot id) (slot evil))\n")
+    session = Session({"test-item": SCHEMA})
+    assert session.load_rules("a", first) and not session.dirty
+    assert session.load_rules("b", second) is False and session.dirty
+    assert session.errors["b"] == ["rule 'a-rule' is already defined by pack a"]
+    fresh = Session({"test-item": SCHEMA})
+    assert fresh.load_rules("c", core) is False
+    assert fresh.errors["c"] == ["template 'hakb-finding' is already defined by hakb"]
+
+
+def test_an_environment_enters_only_the_fact_types_it_has():
+    from hakb.model import FactSchema
+    other = FactSchema("other-item", {"name": "str"})
+    session = Session({"test-item": SCHEMA, "other-item": other}, templates=["other-item"])
+    facts = [Fact("test-item", {"name": "a"}), Fact("other-item", {"name": "b"}), Fact("test-item", {})]
+    assert session.assert_facts(facts) == 1
+    [entered] = [f for f in session.env.facts() if f.template.name == "other-item"]
+    assert entered["fid"] == 1  # fids stay the positions in the whole list
+    assert {t.name for t in session.env.templates()} >= {"other-item", "hakb-finding"}
+    assert "test-item" not in {t.name for t in session.env.templates()}
+
+
+def test_failure_is_read_from_the_engine_not_from_printed_text(tmp_path):
+    rule = tmp_path / "r.clp"
+    rule.write_text('(defrule noisy => (printout stderr "[PRNTUTIL7] Attempt to divide by zero in '
+                    '\'div\' function. ERROR in defrule \'x\'" crlf))\n')
+    session = Session({})
+    assert session.load_rules("p", rule)
+    assert session.run().errors == {}
+
+
+def test_every_finding_names_its_pack(tmp_path, monkeypatch):
+    pack = make_pack(tmp_path / "p", "p", {"test-good": GOOD_RULE})
+    case = run_with([pack], [Fact("test-item", {"name": "disk1", "size": 50})], monkeypatch)
+    assert only_finding(case, "test-good").pack == "p"
+    assert case.as_dict()["findings"][0]["pack"] == "p"
 
 
 def test_error_inside_a_rule_is_reported_not_swallowed(tmp_path, monkeypatch, capfd):
@@ -168,7 +242,13 @@ def test_duplicate_rule_names_across_packs_are_refused(tmp_path, monkeypatch):
     assert any("already defined" in e["message"] for e in case.errors)
 
 
-def test_unknown_slot_in_a_fact_is_rejected():
+def test_a_fact_that_does_not_fit_is_left_out_and_said(tmp_path):
+    """Bad data costs that fact, not the run (the parsers' own checks normally stop it earlier)."""
     session = Session({"test-item": SCHEMA})
-    with pytest.raises(ValueError, match="slots its schema lacks"):
-        session.assert_facts([Fact("test-item", {"nonsense": 1})])
+    entered = session.assert_facts([Fact("test-item", {"nonsense": 1}, line=4, artifact="a.txt"),
+                                    Fact("test-item", {"size": 2 ** 70}, line=5, artifact="a.txt"),
+                                    Fact("test-item", {"name": "ok", "size": 3})])
+    assert entered == 1 and len(list(session.env.facts())) == 1
+    assert session.rejected[0].startswith("a.txt:4: the test-item fact could not be entered: ")
+    assert "slots its schema lacks" in session.rejected[0]
+    assert session.rejected[1].startswith("a.txt:5: the test-item fact could not be entered: ")

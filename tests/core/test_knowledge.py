@@ -1,11 +1,14 @@
-"""Articles: front matter, fix steps, and the checks that refuse malformed packs."""
+"""Articles and packs: front matter, fix steps, the checks that refuse malformed packs, the cache."""
 
+import json
 from pathlib import Path
 
 import pytest
 
-from hakb.knowledge import KnowledgeError, fix_steps, load_knowledge, parse_article, vet_rules
-from hakb.model import KnowledgePack
+from hakb.isolation import read_knowledge
+from hakb.knowledge import (KnowledgeError, cache_folder, fix_steps, load_knowledge, mentioned_names,
+                            parse_article, read_pack)
+from hakb.model import FactSchema, KnowledgePack
 
 
 def test_fix_steps_are_the_numbered_items_of_the_fix_section():
@@ -23,9 +26,25 @@ def test_article_front_matter_is_validated():
         parse_article("no front matter", "p", Path("a.md"))
 
 
-def test_vetting_ignores_strings_and_comments_but_finds_calls():
-    source = '; (system "comment")\n(defrule r => (bind ?x "(system)")\n  (system "id"))\n'
-    assert vet_rules(source, "r.clp") == ["r.clp:3: calls forbidden function 'system'"]
+def test_front_matter_must_have_the_documented_shape():
+    """Nested values where text is expected are refused: turning them into text is how a small
+    YAML document becomes gigabytes."""
+    base = "---\nid: a\ntitle: T\nseverity: info\n{extra}\n---\n"
+    with pytest.raises(KnowledgeError, match="products must be a list of text"):
+        parse_article(base.format(extra="products: [[a, b], c]"), "p", Path("a.md"))
+    with pytest.raises(KnowledgeError, match="summary must be text"):
+        parse_article(base.format(extra="summary: {a: b}"), "p", Path("a.md"))
+    with pytest.raises(KnowledgeError, match="nested deeper"):
+        parse_article(base.format(extra="x: " + "[" * 20 + "]" * 20), "p", Path("a.md"))
+    one = parse_article(base.format(extra="products: VMware ESXi"), "p", Path("a.md"))
+    assert one.products == ("VMware ESXi",)
+
+
+def test_names_in_strings_and_comments_do_not_count_as_mentions():
+    source = '; (host-nic) in a comment\n(defrule r ?v <- (MAIN::vmfs-lock (mode ?m)) => (printout t "(host-nic)" crlf))\n'
+    names = mentioned_names(source)
+    assert {"defrule", "vmfs-lock", "mode", "printout"} <= names
+    assert "host-nic" not in names and "m" not in names and "v" not in names
 
 
 def test_rule_file_without_article_refuses_the_pack(tmp_path):
@@ -35,23 +54,68 @@ def test_rule_file_without_article_refuses_the_pack(tmp_path):
 
 
 def test_builtin_packs_load_without_errors():
-    from hakb.plugin_manager import get_plugin_manager, knowledge_packs
-    kb = load_knowledge(knowledge_packs(get_plugin_manager()))
+    from hakb.plugin_manager import fact_schemas, get_plugin_manager, knowledge_packs
+    pm = get_plugin_manager()
+    kb = read_knowledge(knowledge_packs(pm), fact_schemas(pm))
     assert kb.errors == {}
     assert "vmware-locked-vmdk" in kb.articles
 
 
 def test_a_slot_named_like_a_forbidden_function_is_accepted(tmp_path):
-    """`build` as a slot is not a call to build(); CLIPS tells them apart, the text scan cannot."""
-    from hakb.model import FactSchema
+    """`build` as a slot is not a call to build(); CLIPS tells them apart, a text scan cannot."""
     schemas = {"server": FactSchema("server", {"build": "int"})}
     (tmp_path / "old-build.clp").write_text(
         '(defrule old-build-r ?s <- (server (build ?b&:(integerp ?b)&:(< ?b 600)))\n'
         '  => (assert (hakb-finding (id "old-build") (evidence ?s))))\n')
     (tmp_path / "old-build.md").write_text("---\nid: old-build\ntitle: Old\nseverity: info\n---\n")
-    kb = load_knowledge([KnowledgePack("p", tmp_path)], schemas)
-    assert kb.errors == {} and len(kb.rule_files) == 1
+    kb = read_knowledge([KnowledgePack("p", tmp_path)], schemas)
+    assert kb.errors == {} and list(kb.articles) == ["old-build"]
     (tmp_path / "old-build.clp").write_text(
-        '(defrule old-build-r (server (build ?b))\n  =>\n  (build "(defrule x =>)"))\n')
-    kb = load_knowledge([KnowledgePack("p", tmp_path)], schemas)
-    assert "old-build.clp:3: calls forbidden function 'build'" in kb.errors["p"]
+        '; (system "in a comment")\n(defrule old-build-r (server (build ?b))\n  =>\n'
+        '  (printout t "(system)" crlf)\n  (build "(defrule x =>)"))\n')
+    kb = read_knowledge([KnowledgePack("p", tmp_path)], schemas)
+    assert kb.errors == {"p": ["old-build.clp:5: calls forbidden function 'build'"]}
+    assert kb.articles == {}
+
+
+def _pack(folder: Path, title: str = "Cached") -> KnowledgePack:
+    folder.mkdir(exist_ok=True)
+    (folder / "c.md").write_text(f"---\nid: c\ntitle: {title}\nseverity: info\n---\n## Fix\n1. x\n")
+    (folder / "c.clp").write_text("(defrule c-r (test-item) =>)\n")
+    return KnowledgePack("p", folder)
+
+
+def test_an_unchanged_pack_is_read_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("HAKB_CACHE", str(tmp_path / "cache"))
+    pack = _pack(tmp_path / "p")
+    first = read_pack(pack)
+    [entry] = (cache_folder() / "packs").glob("*.json")
+    data = json.loads(entry.read_text())
+    data["articles"][0]["title"] = "From the cache"  # proves the next read uses the entry
+    entry.write_text(json.dumps(data))
+    again = read_pack(pack)
+    assert first.articles[0].title == "Cached" and again.articles[0].title == "From the cache"
+    assert again.mentions == first.mentions and "test-item" in again.mentions
+    assert again.rule_files == first.rule_files and again.articles[0].path == pack.path / "c.md"
+
+
+def test_a_changed_pack_or_a_bad_cache_entry_means_reading_it_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("HAKB_CACHE", str(tmp_path / "cache"))
+    pack = _pack(tmp_path / "p")
+    read_pack(pack)
+    _pack(tmp_path / "p", title="Changed")  # new content: a new key
+    assert read_pack(pack).articles[0].title == "Changed"
+    for entry in (cache_folder() / "packs").glob("*.json"):
+        entry.write_text('{"format": 1, "articles": [{"id": 5}]')  # unreadable
+    assert read_pack(pack).articles[0].title == "Changed"
+    for entry in (cache_folder() / "packs").glob("*.json"):
+        entry.write_text(json.dumps({"format": 1, "articles": [{"id": "c", "severity": "fatal"}],
+                                     "rules": [], "problems": [], "mentions": []}))  # wrong shape
+    assert read_pack(pack).articles[0].title == "Changed"
+
+
+def test_an_unwritable_cache_only_costs_time(tmp_path, monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("HAKB_CACHE", str(blocker))
+    assert read_pack(_pack(tmp_path / "p")).articles[0].title == "Cached"

@@ -174,3 +174,15 @@ def test_skipped_sections_are_listed_with_their_reason(tmp_path, monkeypatch):
     skipped = [s for s in artifact["sections"] if s["status"] == "skipped"]
     assert skipped == [{"lines": [6, 8], "command": "Get-Date", "parser": None, "status": "skipped",
                         "facts": 0, "message": "no parser reads the output of 'Get-Date'"}]
+
+
+def test_a_reading_limit_makes_the_diagnosis_incomplete(tmp_path, monkeypatch):
+    import hakb.parsing
+
+    monkeypatch.setattr(hakb.parsing, "MAX_SECTIONS", 1)
+    text = "PS C:\\> Get-Widget | fl\n\nName  : w1\nState : Up\n\nPS C:\\> Get-Widget | fl\n\nName  : w2\nState : Up\n"
+    report = run_json(tmp_path, monkeypatch, text)
+    [artifact] = report["artifacts"]
+    assert artifact["status"] == "parsed" and "1 more sections (lines 6-9) were not read" in artifact["message"]
+    assert report["complete"] is False
+    assert any("were not read" in reason for reason in report["incomplete_reasons"])

@@ -1,6 +1,14 @@
-"""Engine isolation: a pack that loops, crashes CLIPS or exits fails alone; other packs' findings stay."""
+"""Engine isolation: a pack that loops, crashes CLIPS or exits fails alone; other packs' findings stay.
 
+Packs offered by one plugin share an environment (as packs of one distribution do), so these
+tests also show how the culprit among them is found."""
+
+import dataclasses
+import json
+import os
 import shutil
+import subprocess
+import sys
 import textwrap
 import time
 from datetime import datetime, timezone
@@ -10,8 +18,8 @@ import pytest
 from hostile_kit import (CRASHING_RULE, EXIT_RULE, FIRING_LOOP_RULE, LOOPING_RULE, SCHEMA, PackPlugin,
                          make_pack, rule_for)
 
-from hakb import Fact, KnowledgePack, hookimpl
-from hakb import engine, isolation
+from hakb import Fact, KnowledgePack
+from hakb import isolation
 from hakb.diagnosis import diagnose_facts
 from hakb.plugin_manager import get_plugin_manager
 from hakb.testing import fact, only_finding
@@ -62,29 +70,48 @@ def test_an_exit_pack_is_refused_before_it_runs(tmp_path, monkeypatch):
     assert case.packs == ["good"]
 
 
-@pytest.mark.skipif(isolation._start_method() != "fork", reason="patching the worker needs fork")
-def test_exit_at_run_time_ends_only_the_worker(tmp_path, monkeypatch):
-    """Defence in depth: even if exit slipped past the checks, only the worker process ends."""
-    monkeypatch.setattr(engine, "FORBIDDEN_FUNCTIONS",
-                        tuple(f for f in engine.FORBIDDEN_FUNCTIONS if f != "exit"))
+def same_source(*packs):
+    """The packs as one distribution would offer them: one environment for all."""
+    return [dataclasses.replace(p, source="one-distribution") for p in packs]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="patching the worker needs fork")
+def test_exit_at_run_time_ends_only_the_worker(tmp_path):
+    """Defence in depth: even if exit slipped past the allow-list, only the worker process ends.
+    (In a fresh interpreter: the patch reaches the worker by fork, which needs one thread.)"""
     good = make_pack(tmp_path / "good", "good", {"test-good": rule_for("test-good")})
     leaving = make_pack(tmp_path / "exit", "exit", {"test-exit": EXIT_RULE})
-    rule_files = [("exit", leaving.path / "test-exit.clp"), ("good", good.path / "test-good.clp")]
-    outcome = isolation.run_packs({"test-item": SCHEMA}, rule_files, ITEMS, NOW, timeout=5)
-    assert [f.id for f in outcome.inference.findings] == ["test-good"]
-    assert list(outcome.failed) == ["exit"]
-    assert "exited with status 3" in outcome.inference.errors["exit"][0]
+    script = textwrap.dedent(f"""
+        import dataclasses, json, sys
+        sys.path[:0] = [{str(Path(__file__).parent)!r}, {str(Path(__file__).parent.parent)!r}]
+        from datetime import datetime, timezone
+        from pathlib import Path
+        from hostile_kit import SCHEMA
+        from hakb import Fact, KnowledgePack, engine, isolation
+        assert isolation._start_method() == "fork"
+        engine.ALLOWED_FUNCTIONS = engine.ALLOWED_FUNCTIONS | {{"exit"}}
+        packs = [KnowledgePack(name, Path(path), source="one-distribution")
+                 for name, path in (("exit", {str(leaving.path)!r}), ("good", {str(good.path)!r}))]
+        outcome = isolation.run_knowledge(packs, {{"test-item": SCHEMA}},
+                                          [Fact("test-item", {{"name": "disk1", "size": 50}})],
+                                          datetime.now(timezone.utc), timeout=5)
+        print(json.dumps({{"findings": [f.id for f in outcome.findings], "failed": outcome.failed}}))
+        """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "HAKB_CACHE": str(tmp_path / "cache")})
+    result = json.loads(done.stdout)
+    assert result["findings"] == ["test-good"]
+    assert list(result["failed"]) == ["exit"] and "exited with status 3" in result["failed"]["exit"]
 
 
-def test_a_pack_that_keeps_firing_is_attributed_to_that_pack(tmp_path, monkeypatch):
-    monkeypatch.setattr(isolation, "MAX_FIRINGS", 2000)  # the limit a pack runs into, made small
+def test_a_pack_that_keeps_firing_is_attributed_to_that_pack(tmp_path):
     good = make_pack(tmp_path / "good", "good", {"test-good": rule_for("test-good")})
     churn = make_pack(tmp_path / "churn", "churn", {"test-churn": FIRING_LOOP_RULE})
-    rule_files = [("churn", churn.path / "test-churn.clp"), ("good", good.path / "test-good.clp")]
-    outcome = isolation.run_packs({"test-item": SCHEMA}, rule_files, ITEMS, NOW, timeout=5, limit=2000)
+    outcome = isolation.run_knowledge(same_source(churn, good), {"test-item": SCHEMA}, ITEMS, NOW,
+                                      timeout=5, limit=2000)
     assert list(outcome.failed) == ["churn"]
-    assert "fired 2000 times" in outcome.inference.errors["churn"][0]
-    assert {(f.id, f.key) for f in outcome.inference.findings} == {("test-good", "disk1")}
+    assert "fired 2000 times" in outcome.failed["churn"]
+    assert {(f.id, f.key) for f in outcome.findings} == {("test-good", "disk1")}
 
 
 def test_a_runtime_error_does_not_cost_other_packs_their_findings(tmp_path, monkeypatch):
@@ -107,8 +134,6 @@ def test_a_runtime_error_does_not_cost_other_packs_their_findings(tmp_path, monk
 def test_builtin_packs_get_no_exemption(tmp_path, monkeypatch):
     """The shipped vmware pack, given a looping rule, fails like any pack; a third-party pack
     beside it keeps its finding."""
-    import dataclasses
-
     import hakb.plugins.vmware as vmware_plugin
 
     copy = tmp_path / "vmware"
@@ -128,15 +153,18 @@ def test_builtin_packs_get_no_exemption(tmp_path, monkeypatch):
 
 
 def test_healthy_case_costs_one_worker_run(tmp_path):
+    """Several groups, one environment each, all in one worker process."""
     good = make_pack(tmp_path / "good", "good", {"test-good": rule_for("test-good")})
     other = make_pack(tmp_path / "other", "other", {"test-other": rule_for("test-other", "(< ?s 100)")})
-    rule_files = [("good", good.path / "test-good.clp"), ("other", other.path / "test-other.clp")]
-    outcome = isolation.run_packs({"test-item": SCHEMA}, rule_files, ITEMS, NOW, timeout=5)
-    assert outcome.attempts == 1 and outcome.failed == {}
-    assert sorted(f.id for f in outcome.inference.findings) == ["test-good", "test-other"]
+    third = make_pack(tmp_path / "third", "third", {"test-third": rule_for("test-third", "(< ?s 99)")})
+    outcome = isolation.run_knowledge([good, *same_source(other, third)], {"test-item": SCHEMA}, ITEMS,
+                                      NOW, timeout=5)
+    assert outcome.attempts == 1 and outcome.failed == {} and outcome.errors == []
+    assert sorted(f.id for f in outcome.findings) == ["test-good", "test-other", "test-third"]
+    assert outcome.packs == ["good", "other", "third"]
 
 
-def test_inference_crosses_the_process_boundary_as_plain_data(tmp_path):
+def test_findings_cross_the_process_boundary_as_plain_data(tmp_path):
     import pickle
     pack = make_pack(tmp_path / "p", "p", {"test-good": """
         (defrule test-good-odd-values
@@ -145,12 +173,13 @@ def test_inference_crosses_the_process_boundary_as_plain_data(tmp_path):
           (assert (hakb-finding (id "test-good") (key ?n) (evidence ?i)
                                 (vars name ?n symbol abc address ?i number 1.5))))
         """})
-    outcome = isolation.run_packs({"test-item": SCHEMA}, [("p", pack.path / "test-good.clp")], ITEMS, NOW)
-    [raw] = outcome.inference.findings
-    values = dict(raw.vars)
-    assert values["name"] == "disk1" and values["symbol"] == "abc" and values["number"] == 1.5
-    assert isinstance(values["address"], str)  # a fact address arrives as its text
-    assert pickle.loads(pickle.dumps(outcome.inference)) == outcome.inference
+    outcome = isolation.run_knowledge([pack], {"test-item": SCHEMA}, ITEMS, NOW)
+    [finding] = outcome.findings
+    values = finding.values
+    assert values["name"] == ["disk1"] and values["symbol"] == ["abc"] and values["number"] == [1.5]
+    assert isinstance(values["address"][0], str)  # a fact address arrives as its text
+    assert finding.summary == "disk1 is broken" and finding.pack == "p"
+    assert pickle.loads(pickle.dumps(outcome)) == outcome
 
 
 def test_rule_timeout_option_reports_the_failed_pack_in_json_and_text(tmp_path, monkeypatch):
@@ -196,10 +225,10 @@ def test_the_worker_dies_with_hakb_even_on_sigkill(tmp_path):
         from datetime import datetime, timezone
         from pathlib import Path
         from hostile_kit import SCHEMA
-        from hakb import Fact, isolation
+        from hakb import Fact, KnowledgePack, isolation
         print("start", flush=True)
-        isolation.run_packs({{"test-item": SCHEMA}}, [("loop", Path({str(pack.path / "test-loop.clp")!r}))],
-                            [Fact("test-item", {{"name": "a"}})], datetime.now(timezone.utc), timeout=60)
+        isolation.run_knowledge([KnowledgePack("loop", Path({str(pack.path)!r}))], {{"test-item": SCHEMA}},
+                                [Fact("test-item", {{"name": "a"}})], datetime.now(timezone.utc), timeout=60)
         """)
     parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE)
     assert parent.stdout.readline().strip() == b"start"
@@ -237,3 +266,18 @@ def test_packs_that_only_fail_together_keep_what_each_finds_alone(tmp_path, monk
     [message] = [e["message"] for e in case.errors if e["source"] == "engine"]
     assert message.startswith("packs finder, reactor together: rules did not finish within 1 s")
     assert "each ran alone" in message
+
+
+def test_an_article_id_stays_with_hakbs_own_pack_even_when_its_group_failed_first(tmp_path):
+    """hakb's packs run first and keep their ids; when their environment fails and reruns later,
+    a third-party pack that claimed one of their ids meanwhile is refused all the same."""
+    victim = make_pack(tmp_path / "victim", "victim", {"test-good": rule_for("test-good")})
+    crash = make_pack(tmp_path / "crash", "crash", {"test-crash": CRASHING_RULE})
+    thief = make_pack(tmp_path / "thief", "thief", {"test-good": rule_for("test-good", "(> ?s 1)")})
+    core = [dataclasses.replace(p, source=isolation.CORE_GROUP) for p in (victim, crash)]
+    other = dataclasses.replace(thief, source="other-distribution")
+    outcome = isolation.run_knowledge([other, *core], {"test-item": SCHEMA}, ITEMS, NOW, timeout=5)
+    assert [(f.id, f.pack) for f in outcome.findings] == [("test-good", "victim")]
+    assert outcome.failed["thief"] == ("refused: test-good.md: article id 'test-good' is already used "
+                                       "by pack victim")
+    assert "crashed" in outcome.failed["crash"] and outcome.packs == ["victim"]

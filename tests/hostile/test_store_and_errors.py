@@ -266,15 +266,15 @@ def test_ctrl_c_while_rules_run_stops_the_worker(tmp_path):
 
     from hostile_kit import LOOPING_RULE, SCHEMA, make_pack
 
-    from hakb import Fact, isolation
+    from hakb import Fact, KnowledgePack, isolation
 
     pack = make_pack(tmp_path / "loop", "loop", {"test-loop": LOOPING_RULE})
     previous = signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     signal.setitimer(signal.ITIMER_REAL, 0.5)
     try:
         with pytest.raises(KeyboardInterrupt):
-            isolation.run_packs({"test-item": SCHEMA}, [("loop", pack.path / "test-loop.clp")],
-                                [Fact("test-item", {"name": "a"})], datetime.now(timezone.utc), timeout=30)
+            isolation.run_knowledge([KnowledgePack("loop", pack.path)], {"test-item": SCHEMA},
+                                    [Fact("test-item", {"name": "a"})], datetime.now(timezone.utc), timeout=30)
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

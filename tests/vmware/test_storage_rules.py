@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from hakb import KnowledgePack, hookimpl, testing
+from hakb import testing
 from hakb.testing import findings_of, only_finding, run_facts
 
 _LINES = itertools.count(1)
@@ -181,27 +181,18 @@ def test_datastore_and_chain_findings_are_one_story():
 
 # -- the locked delta: linked to whatever finding says it is locked -----------------------------
 
-class _StubLockPack:
-    """A pack standing in for any rule that concludes vmware-locked-vmdk for a disk."""
-
-    def __init__(self, folder):
-        folder.mkdir()
-        (folder / "stub-lock.clp").write_text(
-            '(defrule test-stub-lock ?l <- (vmfs-lock (disk ?d) (mode 1))\n'
-            '  => (assert (hakb-finding (id "vmware-locked-vmdk") (key ?d) (evidence ?l))))\n')
-        (folder / "stub-lock.md").write_text("---\nid: test-stub-lock\ntitle: stub\nseverity: info\n---\n# stub\n")
-        self.folder = folder
-
-    @hookimpl
-    def hakb_knowledge_packs(self):
-        return [KnowledgePack("test-stub-lock", self.folder)]
+def lock_failure(vm="app01", ds="datastore1", disk="app01-000002", mac="00:50:56:0a:02:01"):
+    """What makes the vmware pack conclude vmware-locked-vmdk for ``disk``: the lock failure in a
+    log, the lock dump and its holder (no NIC listing names the holder)."""
+    path = f"/vmfs/volumes/{ds}/{vm}/{disk}-sesparse.vmdk"
+    return [fact("vm-log-event", host="esx01", kind="lock-failed", vm=vm, datastore=ds, log="hostd",
+                 file=path, disk=disk, text="Failed to lock the file"),
+            fact("vmfs-lock", file=path, disk=disk, mode=1, owner_mac=mac, datastore=ds),
+            fact("vmfs-lock-holder", file=path, disk=disk, mac=mac, role="owner")]
 
 
-def test_a_locked_delta_joins_datastore_and_chain_findings_into_one_story(tmp_path):
-    lock = fact("vmfs-lock", file="/vmfs/volumes/datastore1/app01/app01-000002-sesparse.vmdk",
-                disk="app01-000002", mode=1, owner_mac="00:50:56:0a:02:01")
-    case = run_facts([datastore(free_gb=3.7), usage(), chain(), delta_file(level=2), lock],
-                     plugins=(_StubLockPack(tmp_path / "stub"),))
+def test_a_locked_delta_joins_datastore_and_chain_findings_into_one_story():
+    case = run_facts([datastore(free_gb=3.7), usage(), chain(), delta_file(level=2), *lock_failure()])
     full = only_finding(case, "vmware-datastore-full")
     snap = only_finding(case, "vmware-snapshot-chain")
     locked = only_finding(case, "vmware-locked-vmdk")
@@ -216,8 +207,8 @@ def test_a_locked_delta_joins_datastore_and_chain_findings_into_one_story(tmp_pa
     assert order == sorted(order)
 
 
-def test_without_a_lock_there_is_no_lock_step(tmp_path):
-    case = run_facts([datastore(free_gb=3.7), usage(), chain()], plugins=(_StubLockPack(tmp_path / "stub"),))
+def test_without_a_lock_there_is_no_lock_step():
+    case = run_facts([datastore(free_gb=3.7), usage(), chain()])
     full = only_finding(case, "vmware-datastore-full")
     assert not any("Clear the lock" in step for step in full.remediation)
     assert findings_of(case, "vmware-locked-vmdk") == []

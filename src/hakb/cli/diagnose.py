@@ -16,27 +16,28 @@ SEVERITY_ORDER = ("critical", "error", "warning", "info")
 
 
 def exit_code(report: dict, fail_on: str) -> int:
-    if fail_on == "never":
-        return 0
-    threshold = SEVERITY_ORDER.index(fail_on)
-    return 1 if any(SEVERITY_ORDER.index(f["severity"]) <= threshold for f in report["findings"]) else 0
+    """1 a finding at or above ``fail_on``; else 3 when the diagnosis is incomplete; else 0."""
+    if fail_on != "never":
+        threshold = SEVERITY_ORDER.index(fail_on)
+        if any(SEVERITY_ORDER.index(f["severity"]) <= threshold for f in report["findings"]):
+            return 1
+    return 0 if report.get("complete", True) else 3
 
 
 def article_help(report: dict) -> dict[str, dict]:
-    """For SARIF rules: each fault's article, rendered with placeholders (no case values)."""
-    from hakb.cli.kb import load_articles
-    from hakb.findings import render_article
+    """For SARIF rules: each fault's article, written with placeholders (no case values) in the
+    knowledge worker."""
+    from hakb.cli.kb import load_knowledge
 
     wanted = {f["id"] for f in report["findings"]}
     try:
-        articles = load_articles()
+        knowledge = load_knowledge(texts={fault: (None, "") for fault in wanted})
     except Exception:  # no knowledge, no help text: the rules still carry title and summary
         return {}
     result = {}
-    for fault in wanted & set(articles):
-        article = articles[fault]
-        summary, body = render_article(article)
-        result[fault] = {"title": article.title, "markdown": f"{summary}\n\n{body.strip()}"}
+    for fault in wanted & set(knowledge.texts):
+        summary, body = knowledge.texts[fault]
+        result[fault] = {"title": knowledge.articles[fault].title, "markdown": f"{summary}\n\n{body.strip()}"}
     return result
 
 
@@ -68,7 +69,7 @@ show_skipped_option = click.option("--show-skipped", is_flag=True,
 @click.option("-o", "--output", metavar="FILE", help="Write the report to FILE instead of stdout "
               "(checked before the work starts).")
 @click.option("--fail-on", type=click.Choice(FAIL_LEVELS), default=lambda: setting("fail_on"),
-              help="Exit 1 when a finding is at or above this severity ('never': always 0).  "
+              help="Exit 1 when a finding is at or above this severity ('never': findings never do).  "
                    "[default: warning, or fail_on in the config file]")
 @click.option("--as-of", metavar="WHEN", help="Judge time-based checks (certificate expiry) at this "
               "ISO time instead of the bundle's collection time.")
@@ -89,6 +90,10 @@ show_skipped_option = click.option("--show-skipped", is_flag=True,
               help="Stop a knowledge pack whose rules run longer than this (they run in a worker "
                    "process); it is reported failed and the other packs' findings are kept.  "
                    "[default: 10, or rule_timeout in the config file]")
+@click.option("--rule-memory", type=click.IntRange(min=64), default=None, metavar="MIB",
+              help="Memory the knowledge worker may use beyond what it starts with; a pack that "
+                   "needs more is reported failed (where the system enforces RLIMIT_AS, as Linux "
+                   "does).  [default: 2048]")
 @click.option("--progress", "progress_mode", type=click.Choice(["auto", "bar", "plain", "none"]),
               default="auto", show_default=True,
               help="Progress on stderr: a bar on a terminal (auto), one line per stage (plain, "
@@ -96,7 +101,7 @@ show_skipped_option = click.option("--show-skipped", is_flag=True,
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (same as --progress none).")
 @db_option
 def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, max_unpacked,
-             max_files, max_ratio, rule_timeout, progress_mode, quiet, db) -> None:
+             max_files, max_ratio, rule_timeout, rule_memory, progress_mode, quiet, db) -> None:
     """Diagnose collected artifacts and print the findings.
 
     \b
@@ -106,8 +111,13 @@ def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, ma
     per-host subfolder (esx03/...), or --host.
 
     \b
-    Exit status: 0 no finding at or above --fail-on, 1 at least one, 2 bad input or nothing
-    could be diagnosed (or the case could not be saved: the report is still printed).
+    Exit status:
+      0  every pack ran and no finding is at or above --fail-on
+      1  a finding is at or above --fail-on
+      2  bad input, or nothing could be diagnosed (or the case could not be saved: the
+         report is still printed)
+      3  the diagnosis is incomplete (a pack or parser failed or hit a limit) and no finding
+         is at or above --fail-on: "No known fault found" then does not mean healthy
     """
     from hakb.bundle import Limits
     from hakb.cli.progress import make_progress
@@ -123,8 +133,9 @@ def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, ma
         store.check_writable()
     display = make_progress("none" if quiet else progress_mode)
     try:
+        memory = {} if rule_memory is None else {"rule_memory": rule_memory}
         case = run(list(paths), host=host, limits=limits, progress=display.update if display else None,
-                   as_of=when, rule_timeout=rule_timeout)
+                   as_of=when, rule_timeout=rule_timeout, **memory)
     finally:
         if display:
             display.close()

@@ -10,13 +10,15 @@ from hakb.cli.completion import complete_article, complete_case
 from hakb.cli.lazy import LazyGroup
 
 
-def load_knowledge():
-    """The checked knowledge of every loaded plugin (the one place commands load it from)."""
-    from hakb.knowledge import load_knowledge as load
+def load_knowledge(texts: dict | None = None):
+    """The checked knowledge of every loaded plugin (the one place commands load it from), read
+    in the knowledge worker: no pack's front matter or template runs in this process. ``texts``
+    asks for articles written out there ({id: (a case's values or None, key)})."""
+    from hakb.isolation import read_knowledge
     from hakb.plugin_manager import fact_schemas, get_plugin_manager, knowledge_packs
 
     pm = get_plugin_manager()
-    return load(knowledge_packs(pm), fact_schemas(pm))
+    return read_knowledge(knowledge_packs(pm), fact_schemas(pm), texts=texts)
 
 
 def load_articles() -> dict:
@@ -70,14 +72,13 @@ def kb_show(article_id: str, case: str | None, raw: bool, db: str | None) -> Non
 
     Without --case, the places a case's values go are shown as placeholders (‹holder›).
     """
-    from hakb.findings import render_article
-
-    article = load_articles().get(article_id)
+    values, key, case_id = _case_values(case, article_id, db) if case else (None, "", None)
+    knowledge = load_knowledge(texts={article_id: (values, key)})
+    article = knowledge.articles.get(article_id)
     if article is None:
         raise click.BadParameter(f"no article {article_id!r}; `hakb kb list` shows them",
                                  param_hint="ARTICLE_ID")
-    values, key, case_id = _case_values(case, article_id, db) if case else (None, "", None)
-    summary, body = render_article(article, values, key)
+    summary, body = knowledge.texts.get(article_id, (article.title, ""))
     head = (f"{article.title}  [{article.id}, {article.severity}, {article.kind}"
             + (f", values of case {case_id}" if case_id else "") + "]")
     text = f"{summary}\n\n{body.strip()}\n"
