@@ -57,16 +57,10 @@ ELSEWHERE = {("office-products", "wmic-product.txt")}
 
 
 def facts_of(folder: str, name: str) -> list:
-    path = SHAPES / folder / name
-    if path.suffix == ".reg":
-        # regedit exports go to the windows plugin's line parser while it is one; the office
-        # parser reads the core's registry records, as it does once registry records are shared
-        from hakb.plugins.exchange import office
-        from hakb.testing import parse_file
-        return [(f.type, dict(f.slots)) for f in parse_file(office.PARSERS[0], path)]
-    result = read_artifact(path)
+    result = read_artifact(SHAPES / folder / name)
     assert result.status == "parsed", (name, result.message)
-    return [(f.type, dict(f.slots)) for f in result.facts]
+    # a regedit export also gives every key and value (the windows plugin): not this object's facts
+    return [(f.type, dict(f.slots)) for f in result.facts if not f.type.startswith("registry-")]
 
 
 def empty(value) -> bool:

@@ -16,8 +16,9 @@ def sample(name: str) -> str:
     return (SAMPLES / name).read_text(encoding="utf-8")
 
 
-def facts_of(module, name):
-    return parse_text(module.PARSERS[0], sample(name), name=name)
+def facts_of(module, name, kind=None):
+    facts = parse_text(module.PARSERS[0], sample(name), name=name)
+    return [f for f in facts if kind is None or f.type == kind]
 
 
 @pytest.mark.parametrize("name,expected", [
@@ -37,10 +38,10 @@ def test_setspn_listing_query_and_duplicates():
         ("http", "mail.example.com"), ("http", "autodiscover.example.com"),
         ("exchangemdb", "outlook.example.com"), ("exchangerfr", "outlook.example.com")]
     assert {f.slots["account"] for f in listed} == {"CN=EXCHASA,CN=Computers,DC=example,DC=com"}
-    duplicate = facts_of(setspn, "setspn-x.txt")
+    duplicate = facts_of(setspn, "setspn-x.txt", "spn-registration")
     assert [f.slots["account"] for f in duplicate] == ["CN=EXCHASA,CN=Computers,DC=example,DC=com",
                                                        "CN=CAS01,CN=Computers,DC=example,DC=com"]
-    queried = facts_of(setspn, "setspn-q.txt")
+    queried = facts_of(setspn, "setspn-q.txt", "spn-registration")
     assert queried[0].slots["spn"] == "exchangeAB/outlook.example.com"
     assert queried[0].slots["account"] == "CN=CAS02,CN=Computers,DC=example,DC=com"
 
