@@ -10,12 +10,11 @@ Get-Snapshot`` prints only the snapshots); the command line in front of them nam
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from itertools import islice
 from typing import Iterable, Iterator
 
-from hakb import Head, ParseError, Parser
+from hakb import Head, ParseError
 from hakb.reading import Record, read_records
 from hakb.sections import command_segments
 
@@ -107,19 +106,6 @@ def records(lines: Iterable[tuple[int, str]], command: str) -> Iterator[Record]:
         yield from read_records(lines, command)
     except ValueError as exc:
         raise ParseError(f"the output cannot be read: {exc}") from None
-
-
-def reading_errors_as_parse_errors(parser: Parser) -> Parser:
-    """``parser`` (an object parser) with a reader's ValueError turned into a ParseError."""
-    parse = parser.parse
-
-    def parse_records(lines, artifact):
-        try:
-            yield from parse(lines, artifact)
-        except ValueError as exc:
-            raise ParseError(f"the output cannot be read: {exc}") from None
-
-    return dataclasses.replace(parser, parse=parse_records)
 
 
 # --- what a PowerCLI command line names ----------------------------------------------------

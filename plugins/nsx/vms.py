@@ -26,7 +26,7 @@ from typing import Iterator
 from hakb import Fact
 from hakb.reading import Record
 from hakb.shapes import evidence, object_parser, shape
-from hakb.plugins.nsx.common import (command_vms, integer, number, present, reading_errors_as_parse_errors,
+from hakb.plugins.nsx.common import (command_vms, integer, number, present,
                                      role_of)
 from hakb.plugins.nsx.version import version_in
 
@@ -182,8 +182,8 @@ SHAPES = (
 )
 
 PARSERS = [
-    reading_errors_as_parse_errors(object_parser(
+    object_parser(
         "nsx-vms", SHAPES,
         "vim-cmd vmsvc/getallvms, get.summary, get.config; PowerCLI Get-VM and Get-NetworkAdapter, "
-        "in any shape: the Manager's and vCenter's VM, memory and network adapters")),
+        "in any shape: the Manager's and vCenter's VM, memory and network adapters"),
 ]

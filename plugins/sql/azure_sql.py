@@ -25,7 +25,8 @@ from hakb.formats import parse_int
 from hakb.reading import Record
 from hakb.shapes import evidence, shape
 
-from hakb.plugins.sql.records import first, object_parser
+from hakb.plugins.sql.records import first
+from hakb.shapes import object_parser
 
 _SUBNET = re.compile(r"/subnets/(?P<name>[^/\"'\s}]+)", re.I)
 _DASHES = re.compile(r"^-+$")

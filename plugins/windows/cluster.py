@@ -28,7 +28,8 @@ from hakb.reading import Record
 from hakb.sections import command_segments
 from hakb.shapes import evidence, shape
 
-from hakb.plugins.windows.objects import enum, first, guarded, object_parser, ran
+from hakb.plugins.windows.objects import enum, first, guarded, ran
+from hakb.shapes import object_parser
 
 _NUMBER = re.compile(r"^\s*(-?\d+)(?:\s*\(0x[0-9a-fA-F]+\))?\s*$")
 _VM = re.compile(r"^(?:SCVMM\s+)?Virtual Machine\s+(?P<vm>.+?)(?:\s+Resources)?$", re.I)

@@ -25,7 +25,8 @@ from hakb.reading.events import SHAPE as EVENT_XML
 from hakb.shapes import evidence, shape
 
 from hakb.plugins.windows.events import ENTRY_TYPES, LEVELS, event_fact
-from hakb.plugins.windows.objects import enum, first, guarded, object_parser
+from hakb.plugins.windows.objects import enum, first, guarded
+from hakb.shapes import object_parser
 
 
 def _event_id(value: str | None) -> int | None:

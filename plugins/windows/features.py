@@ -20,7 +20,8 @@ from hakb.model import Parser
 from hakb.reading import Record
 from hakb.shapes import evidence, shape
 
-from hakb.plugins.windows.objects import enum, first, object_parser
+from hakb.plugins.windows.objects import enum, first
+from hakb.shapes import object_parser
 
 _MARK = re.compile(r"^\s*\[(?P<mark>[Xx ])\]\s*(?P<name>.+)$")
 #: InstallState as ConvertTo-Json writes it.

@@ -22,7 +22,8 @@ from hakb.formats import parse_bool
 from hakb.reading import Record
 from hakb.shapes import evidence, shape
 
-from hakb.plugins.windows.objects import enum, first, guarded, object_parser
+from hakb.plugins.windows.objects import enum, first, guarded
+from hakb.shapes import object_parser
 
 #: NetSecurity enums as ConvertTo-Json writes them.
 DIRECTIONS = {1: "Inbound", 2: "Outbound"}

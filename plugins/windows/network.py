@@ -22,7 +22,8 @@ from hakb.formats import parse_bool
 from hakb.reading import Record, key
 from hakb.shapes import evidence, shape
 
-from hakb.plugins.windows.objects import enum, first, guarded, object_parser
+from hakb.plugins.windows.objects import enum, first, guarded
+from hakb.shapes import object_parser
 
 _ROLE_REPLICATION = re.compile(r"repl|replik|\bdag\b|dag[-_ ]?net", re.I)
 _ROLE_HEARTBEAT = re.compile(r"heartbeat|\bhb\b|private|privat|cluster", re.I)

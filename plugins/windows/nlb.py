@@ -27,7 +27,8 @@ from hakb.model import Parser
 from hakb.reading import Record
 from hakb.shapes import evidence, shape
 
-from hakb.plugins.windows.objects import first, object_parser
+from hakb.plugins.windows.objects import first
+from hakb.shapes import object_parser
 
 _BANNER = re.compile(r"(?:WLBS|Network Load Balancing|NLB)[- ]Cluster[- ]?(?:Control Utility|Steuerung)", re.I)
 _IPV4 = r"\d{1,3}(?:\.\d{1,3}){3}"

@@ -3,58 +3,29 @@ values as PowerShell serialises them (enums as numbers in ``ConvertTo-Json``).
 
 A property set alone cannot tell every object apart: ``Get-ClusterNode`` on Windows 2008 R2
 prints only ``Name`` and ``State``, as ``Get-VM`` and many others do. :func:`guarded` makes a
-shape that also asks something of the record (its command, its reader, a value), so that such a
-shape neither takes records that are not its objects nor claims sections that are not its own.
+shape that also asks something of the record (its command, its reader, a value: the core's
+``Shape.when``), so that such a shape neither takes records that are not its objects nor claims
+sections that are not its own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
-from hakb import Fact, ParseError
-from hakb.model import Parser
+from hakb import Fact
 from hakb.reading import Record, key
 from hakb.sections import command_matches
 from hakb.shapes import Shape
-from hakb.shapes import object_parser as core_object_parser
 
 Guard = Callable[[Record], bool]
 
 
-@dataclass(frozen=True)
-class GuardedShape(Shape):
-    """A :class:`hakb.shapes.Shape` that fits only records ``guard`` accepts as well."""
-
-    guard: Guard = lambda record: True
-
-    def fits(self, record: Record) -> bool:
-        return self.needs <= record.keys() and self.guard(record)
-
-
 def guarded(name: str, needs: Iterable[str], convert: Callable[[Record], Iterator[Fact]], guard: Guard,
-            commands: Sequence[str] | None = ()) -> GuardedShape:
-    """A shape whose records must also pass ``guard``. ``commands`` default to none: a guarded
-    shape recognises its objects, not a command line."""
-    return GuardedShape(name, frozenset(key(n) for n in needs), convert,
-                        tuple(commands) if commands is not None else (name,), (), guard)
-
-
-def object_parser(name: str, shapes: Sequence[Shape], description: str) -> Parser:
-    """:func:`hakb.shapes.object_parser`, whose ``parse`` (used on its own: tests, ``hakb parse``)
-    reports input the reading layer cannot read (broken JSON, a value before any registry key)
-    as :class:`hakb.ParseError`, as the parser contract asks. In a diagnosis the core reads the
-    records itself and reports such a section as an error either way."""
-    parser = core_object_parser(name, shapes, description)
-
-    def parse(lines, artifact) -> Iterator[Fact]:
-        try:
-            yield from parser.parse(lines, artifact)
-        except ValueError as exc:
-            raise ParseError(str(exc)) from None
-
-    return Parser(name=parser.name, description=parser.description, shapes=parser.shapes,
-                  recognise=parser.recognise, parse=parse)
+            commands: Sequence[str] | None = ()) -> Shape:
+    """A shape whose records must also pass ``guard`` (the core's ``Shape.when``). ``commands``
+    default to none: a guarded shape recognises its objects, not a command line."""
+    return Shape(name, frozenset(key(n) for n in needs), convert,
+                 tuple(commands) if commands is not None else (name,), (), guard)
 
 
 def ran(*commands: str) -> Guard:

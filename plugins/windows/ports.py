@@ -27,7 +27,8 @@ from hakb.reading import Record
 from hakb.sections import command_matches, command_segments
 from hakb.shapes import evidence, shape
 
-from hakb.plugins.windows.objects import first, object_parser
+from hakb.plugins.windows.objects import first
+from hakb.shapes import object_parser
 
 _VERDICT = re.compile(r"^\s*(?P<protocol>TCP|UDP)\s+port\s+(?P<port>\d{1,5})\s+\((?P<service>[^)]*?)\s*(?:service)?\):"
                       r"\s*(?P<state>LISTENING or FILTERED|NOT LISTENING|LISTENING|FILTERED)\s*$", re.I)

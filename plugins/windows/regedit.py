@@ -20,7 +20,8 @@ from hakb import Fact
 from hakb.reading import Record
 from hakb.reading.registry import SHAPE, key_path, reg_values, split_key, value_slots
 
-from hakb.plugins.windows.objects import guarded, object_parser
+from hakb.plugins.windows.objects import guarded
+from hakb.shapes import object_parser
 
 #: registry-value slots (the schema's), filled from a value's decoded form.
 VALUE_SLOTS = ("name", "reg_type", "value", "number", "items", "data", "decoded", "literal", "form", "deleted")

@@ -18,7 +18,7 @@ from hakb.formats import parse_int, parse_size_mb
 from hakb.reading import Record
 from hakb.shapes import evidence, shape
 
-from hakb.plugins.windows.objects import object_parser
+from hakb.shapes import object_parser
 
 #: slot -> the label of each locale (English, German, French, Spanish), as systeminfo prints it.
 LABELS = {

@@ -135,12 +135,7 @@ SHAPES = {"wevtutil /f:xml": WEVTUTIL_XML, "rendered XML export, UTF-16": utf16(
           "Get-EventLog table": EVENTLOG_FT, "Get-EventLog | fl": EVENTLOG_FL}
 
 
-LISTING_BUG = pytest.mark.xfail(strict=True, reason="core: hakb.reading.listing takes a Get-WinEvent table row "
-                                "(date, time, number, text) for a Windows dir line and reads the section as a listing")
-
-
-@pytest.mark.parametrize("shape", [pytest.param(s, marks=LISTING_BUG) if s == "Get-WinEvent table" else s
-                                   for s in sorted(SHAPES)])
+@pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_every_shape_of_a_1135_is_a_node_removal(shape):
     (fact,) = windows_events(SHAPES[shape], "events.xml" if "XML" in shape else "events.txt")
     assert (fact.slots["event_id"], fact.slots["kind"], fact.slots["node"]) == (1135, "cluster-node-removed", "EX02")

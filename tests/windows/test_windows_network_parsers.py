@@ -44,8 +44,6 @@ def test_ipconfig_german_utf16():
     assert fact.slots["ips"] == ["198.51.100.12"] and fact.slots["dhcp"] is False
 
 
-@pytest.mark.xfail(strict=True, reason="core: hakb.reading.text drops a German dot-leader field whose one-word "
-                   "label touches its first dot ('Beschreibung. . . :'), so the adapter's description is lost")
 def test_ipconfig_german_single_word_labels():
     (fact,) = of((SAMPLES / "ipconfig-all-de.txt").read_bytes(), "ip-interface")
     assert fact.slots["description"] == "Intel(R) PRO/1000 MT Network Connection"

@@ -63,9 +63,7 @@ def schemas(names, as_json: bool) -> None:
 @click.option("--host", metavar="NAME", help="Host for files whose path names none.")
 def parse(paths, host) -> None:
     """Print the facts parsers make of PATHS (JSON lines); for plugin authors."""
-    import tempfile
-
-    from hakb.bundle import collect
+    from hakb.bundle import collect, work_folder
     from hakb.hosts import assign_hosts
     from hakb.parsing import parse_artifact
     from hakb.plugin_manager import fact_schemas, get_plugin_manager, parsers
@@ -73,8 +71,8 @@ def parse(paths, host) -> None:
     pm = get_plugin_manager()
     known = fact_schemas(pm)
     available = parsers(pm, known)
-    with tempfile.TemporaryDirectory(prefix="hakb-") as workdir:
-        inventory = collect(list(paths), Path(workdir))
+    with work_folder() as workdir:
+        inventory = collect(list(paths), workdir)
         results = [parse_artifact(artifact, available, known) for artifact in inventory.artifacts]
         assign_hosts(results, default=host)
         for result in results:

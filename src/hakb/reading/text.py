@@ -148,9 +148,15 @@ def _cut(text: str, starts: list[int]) -> list[str]:
 
 
 def _split_row(text: str, spans: list[tuple[int, int]]) -> list[str]:
-    """Cells of one row: cut at the columns' starts; where a value overflows its column (a cut
-    would fall inside a word) the cut moves right to the next gap, or the row is split on
-    whitespace when that gives exactly one token per column."""
+    """Cells of one row: cut at the columns' starts. Where a cut would fall inside a word, the row
+    is split on whitespace when that gives exactly one token per column; else a word ending
+    where the column's rule ends is a right-aligned value wider than its header (the column starts
+    with it), and any other word is the left column's value running over (the cut moves right).
+
+    >>> _split_row("3/14/2019 1:00:13 PM          1135 Critical         Cluster node 'EX02' removed",
+    ...            [(0, 11), (32, 34), (35, 51), (52, 59)])
+    ['3/14/2019 1:00:13 PM', '1135', 'Critical', "Cluster node 'EX02' removed"]
+    """
     starts = [s for s, _ in spans]
     if starts:
         starts[0] = 0
@@ -165,11 +171,26 @@ def _split_row(text: str, spans: list[tuple[int, int]]) -> list[str]:
     for index, b in enumerate(starts):
         b = max(b, floor)
         if 0 < b < len(text) and not text[b - 1].isspace() and not text[b].isspace():
-            gap = re.compile(r"\s+").search(text, b)
-            b = gap.end() if gap else len(text)
+            word_start = b
+            while word_start > floor and not text[word_start - 1].isspace():
+                word_start -= 1
+            word_end = b
+            while word_end < len(text) and not text[word_end].isspace():
+                word_end += 1
+            if index and word_start > floor and abs(word_end - spans[index][1]) <= 1:
+                # a right-aligned value wider than its header (``1135`` under ``--``): the word
+                # belongs to this column, which starts where the word does
+                b = word_start
+            else:
+                # the value of the column on the left runs over: the cut moves to the next gap
+                gap = _GAP.search(text, b)
+                b = gap.end() if gap else len(text)
         moved.append(b)
         floor = b + 1
     return _cut(text, moved)
+
+
+_GAP = re.compile(r"\s+")
 
 
 def format_table(lines: Iterable[Line]) -> Iterator[Record]:
@@ -313,7 +334,7 @@ def read_output(lines: Iterable[Line]) -> Iterator[Record]:
 
 #: ``Name: value`` (esxcli, systeminfo, ipconfig with dot leaders ``Name . . . : value``). The name
 #: is a few words; the colon is followed by white space or the end of the line.
-_FIELD = re.compile(r"^(?P<indent>[ \t]*)(?P<name>[A-Za-z][\w()/#%&+.'-]*(?: [\w()/#%&+'-]+){0,6}?)"
+_FIELD = re.compile(r"^(?P<indent>[ \t]*)(?P<name>[^\W\d_][\w()/#%&+.'\u2019-]*(?: [\w()/#%&+'\u2019-]+){0,6}?)"
                     r"(?:[ .]*?)\s?:(?:[ \t]+(?P<value>.*?))?[ \t]*$")
 _TITLE = re.compile(r"^(?P<name>\S.*?):?\s*$")
 
@@ -322,8 +343,8 @@ def _field(text: str) -> re.Match | None:
     match = _FIELD.match(text)
     if match is None:
         return None
-    name = match.group("name")
-    if name.endswith((" ", ".")) or "  " in name:
+    name = match.group("name").rstrip(".")
+    if not name or name.endswith(" ") or "  " in name:
         return None
     return match
 
@@ -336,9 +357,18 @@ class _BlockBuilder:
         self.items: list[str] = []
 
     def add(self, number: int, text: str, match: re.Match) -> None:
-        self._close_field()
         name = match.group("name").rstrip(" .")
-        self.record.set(name, (match.group("value") or "").strip(), number, text)
+        value = (match.group("value") or "").strip()
+        if name in self.record:
+            # a name printed twice in one block (ipconfig's second IPv4 address): one more item
+            self._close_field()
+            item = self.record.value(name)
+            item.items = (item.items or ([item.value] if item.value else [])) + [value]
+            item.value = ", ".join(item.items)
+            self.last, self.items = None, []
+            return
+        self._close_field()
+        self.record.set(name, value, number, text)
         self.indent = len(match.group("indent")) if self.indent < 0 else self.indent
         self.last = name
         self.items = []
@@ -450,19 +480,55 @@ def _regions(lines: list[str]) -> list[tuple[int, str]]:
     return columns
 
 
+_NUMBER = re.compile(r"^\d[\d.,]*[A-Za-z%]{0,3}$")
+
+
+def _word_groups(columns: list[tuple[int, str]], lines: list[str]) -> list[tuple[list[str], str]]:
+    """For each column, the names of the columns its cells hold, and how to split them.
+
+    Right-aligned numbers wider than their header leave no gap between two columns (``df -h``'s
+    ``Filesystem   Size`` over ``VMFS-6    1023.8G``), and rows a wide number pushed right do not
+    line up at all (busybox ``df`` prints bytes with ``%9s``). Such a column has several header
+    words and, in every row, the same number of words, all numbers but the first (split from the
+    right) or but the last (split from the left); its header words are shared out accordingly
+    (``Use% Mounted on`` over ``97% /vmfs/volumes/ds01``: ``Use%`` and ``Mounted on``).
+    Any other column is one column (mode ``""``)."""
+    groups: list[tuple[list[str], str]] = []
+    for index, (start, name) in enumerate(columns):
+        end = columns[index + 1][0] if index + 1 < len(columns) else None
+        words = name.split()
+        cells = [line[start:end].split() for line in lines[1:]]
+        counts = {len(cell) for cell in cells}
+        if len(words) < 2 or len(counts) != 1 or not 2 <= min(counts) <= len(words):
+            groups.append(([name], ""))
+            continue
+        k = counts.pop()
+        if all(all(_NUMBER.match(w) for w in cell[:-1]) for cell in cells):
+            groups.append((words[:k - 1] + [" ".join(words[k - 1:])], "left"))
+        elif all(all(_NUMBER.match(w) for w in cell[1:]) for cell in cells):
+            groups.append(([" ".join(words[:len(words) - k + 1])] + words[len(words) - k + 1:], "right"))
+        else:
+            groups.append(([name], ""))
+    return groups
+
+
 def read_columns(lines: Iterable[Line]) -> Iterator[Record]:
     """Records of a whitespace-aligned table whose first line is its header, without a dash rule
     (``esxcfg-nics -l``, ``esxcfg-vmknic -l``, ``df -h``, ``vim-cmd vmsvc/getallvms``).
 
     Columns are where every line of the table has white space, so multi-word headers (``MAC
     Address``) and right-aligned numbers (``df``'s ``Size``) are cut where the data is; the last
-    column takes the rest of the line.
+    column takes the rest of the line. Numbers too wide for their column are told apart by
+    :func:`_word_groups`.
 
     >>> rows = ["Filesystem   Size   Used Available Use% Mounted on",
     ...         "VMFS-5     499.8G 182.6G    317.1G  37% /vmfs/volumes/datastore1"]
     >>> [r.items() for r in read_columns(enumerate(rows, 1))]  # doctest: +NORMALIZE_WHITESPACE
     [[('Filesystem', 'VMFS-5'), ('Size', '499.8G'), ('Used', '182.6G'), ('Available', '317.1G'),
       ('Use%', '37%'), ('Mounted on', '/vmfs/volumes/datastore1')]]
+    >>> rows.append("VMFS-6    1023.8G 612.2G    411.6G  60% /vmfs/volumes/ds-prod-02")
+    >>> [(r.get("Filesystem"), r.get("Size")) for r in read_columns(enumerate(rows, 1))]
+    [('VMFS-5', '499.8G'), ('VMFS-6', '1023.8G')]
     """
     source = iter(lines)
     sample: list[Line] = []
@@ -477,16 +543,24 @@ def read_columns(lines: Iterable[Line]) -> Iterator[Record]:
     indent = min(len(text) - len(text.lstrip()) for _, text in sample)
     texts = [text[indent:] for _, text in sample]
     columns = _regions(texts)
-    names = [name or f"column{i + 1}" for i, (_, name) in enumerate(columns)]
+    groups = _word_groups(columns, texts)
+    names = [name or f"column{i + 1}" for i, name in enumerate(n for group, _ in groups for n in group)]
     starts = [start for start, _ in columns]
 
     def row(number: int, text: str) -> Record:
         body = text[indent:].rstrip() if text[:indent].isspace() or not indent else text.strip()
         record = Record(shape="columns", columns=list(names))
-        for index, (start, name) in enumerate(zip(starts, names)):
+        column = iter(names)
+        for index, (start, (group, mode)) in enumerate(zip(starts, groups)):
             end = starts[index + 1] if index + 1 < len(starts) else len(body)
             cell = body[start:end].strip() if start < len(body) else ""
-            record.set(name, cell, number, text, truncated=cell.endswith(("...", "\u2026")))
+            if mode:
+                parts = cell.split(None, len(group) - 1) if mode == "left" else cell.rsplit(None, len(group) - 1)
+                cells = parts + [""] * (len(group) - len(parts))
+            else:
+                cells = [cell]
+            for part in cells:
+                record.set(next(column), part, number, text, truncated=part.endswith(("...", "\u2026")))
         record.first_line = number
         return record
 
