@@ -168,29 +168,6 @@ SCHEMAS += [
         "source_server": "str", "target_server": "str",
         "completed": "int", "completed_iso": "str",
     }, "A mailbox move as `Get-MoveRequestStatistics | fl` shows it."),
-    FactSchema("spn-registration", {
-        "spn": "str",              # as written
-        "service_class": "str",    # lower case: http, exchangemdb, exchangerfr, exchangeab, host, ...
-        "target": "str",           # the host part, lower case
-        "port": "int",
-        "account": "str",          # the account (DN) the SPN is registered on
-    }, "A service principal name on an account, from `setspn -L`, `-Q` or `-X` output."),
-    FactSchema("firewall-rule", {
-        "name": "str", "enabled": "bool",
-        "direction": "str",       # in | out
-        "profiles": "list",       # Domain, Private, Public (or Any)
-        "action": "str",          # allow | block | bypass
-        "protocol": "str",        # TCP | UDP | Any | ICMPv4 ...
-        "local_ports": "list",    # as strings: "25", "50000-50100", "Any"
-        "remote_ports": "list",
-        "local_ip": "str", "remote_ip": "str", "program": "str", "group": "str",
-    }, "A Windows Firewall rule from `netsh advfirewall firewall show rule name=all`."),
-    FactSchema("firewall-policy", {
-        "profile": "str",         # Domain | Private | Public
-        "state": "str",           # on | off
-        "inbound": "str",         # block | allow | blockinboundalways
-        "outbound": "str",        # allow | block
-    }, "A firewall profile's default policy from `netsh advfirewall show allprofiles`."),
     FactSchema("rpc-client-session", {
         "client_name": "str",     # the mailbox's legacyExchangeDN
         "software": "str",        # OUTLOOK.EXE
@@ -200,12 +177,6 @@ SCHEMAS += [
         "operation": "str", "rpc_status": "str", "failures": "str",
         "time": "str",
     }, "An Outlook connection in an Exchange 2010 RPC Client Access log (first one per client and version)."),
-    FactSchema("dns-lookup", {
-        "name": "str",            # the name asked for, lower case
-        "addresses": "list",
-        "aliases": "list",
-        "dns_server": "str", "dns_server_address": "str",
-    }, "An answer in `nslookup` output: which addresses a name resolves to, and from which server."),
     OFFICE_PRODUCT,
     OFFICE_UPDATE,
 ]

@@ -5,7 +5,7 @@ import pytest
 
 from .conftest import SAMPLES, read_artifact, read_text
 from hakb.model import Head
-from hakb.plugins.exchange import (certificate_records, common, exchange_lists, federation_list, office,
+from hakb.plugins.exchange import (certificate_records, common, exchange_lists, federation_list, office, office_reg_query,
                                    outlook_about, outlook_files, rpc_client_access, transporter)
 from hakb.plugin_manager import get_plugin_manager, parsers
 from hakb.parsing import choose_parser
@@ -290,6 +290,35 @@ def test_wmic_products_keep_their_source():
     facts = read_artifact(SAMPLES / "shapes" / "office-products" / "wmic-product.txt").facts
     assert [(f.slots["edition"], f.slots["licence"], f.slots["source"]) for f in facts] == [
         ("Professional Plus", "volume", "msi-product"), ("Home and Student", "retail", "msi-product")]
+
+
+REG_QUERY_DE = (
+    "HKEY_LOCAL_MACHINE\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\"
+    "{90120000-0030-0000-0000-0000000FF1CE}\r\n"
+    "    Display Icon    REG_SZ    C:\\Windows\\Installer\\x.ico\r\n"
+    "    DisplayName    REG_SZ    Microsoft Office Enterprise 2007\r\n"
+    "    DisplayVersion    REG_SZ    12.0.6612.1000\r\n\r\n"
+    "Suche beendet: 3 Übereinstimmung(en) gefunden.\r\n")
+
+
+def test_reg_query_uninstall_listing_in_a_cmd_session(tmp_path):
+    """``reg query`` from cmd.exe (German, 32-bit view, a value name with a space), pasted after
+    another command: the uninstall key is one product, its DisplayName line the evidence."""
+    text = "C:\\>hostname\r\nPC042\r\n\r\nC:\\>reg query HKLM\\SOFTWARE\\Wow6432Node\\Microsoft\\Windows" \
+           "\\CurrentVersion\\Uninstall /s\r\n\r\n" + REG_QUERY_DE
+    result = read_text(tmp_path, text, "pc042.txt")
+    (product,) = [f for f in result.facts if f.type == "office-product"]
+    assert (product.slots["edition"], product.slots["licence"], product.slots["version_build"]) == (
+        "Enterprise", "volume", 6612)
+    assert product.line == 8 and "DisplayName" in product.text
+
+
+def test_reg_query_of_other_keys_is_not_claimed():
+    other = "HKEY_CURRENT_USER\\Software\\Microsoft\\Office\\12.0\\Outlook\r\n    Version    REG_SZ    12.0\r\n"
+    assert office_reg_query.PARSERS[0].recognise(Head("reg.txt", other)) == 0
+    assert office_reg_query.PARSERS[0].recognise(Head("reg.txt", REG_QUERY_DE)) == 90
+    export = 'Windows Registry Editor Version 5.00\r\n\r\n' + REG_QUERY_DE
+    assert office_reg_query.PARSERS[0].recognise(Head("x.reg", export)) == 0
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (SAMPLES / "shapes" / "outlook-exe").iterdir()))

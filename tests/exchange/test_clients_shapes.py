@@ -49,6 +49,7 @@ CASES = {
     "office-products": ("get-itemproperty-fl.txt", {
         "get-itemproperty-table.txt": (set(), set()), "get-itemproperty.csv": (set(), set()),
         "get-itemproperty.json": (set(), set()), "uninstall.reg": (set(), set()),
+        "reg-query.txt": (set(), set()),
     }),
 }
 #: Samples compared elsewhere: wmic lists no updates and says where its versions come from
