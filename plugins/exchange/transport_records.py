@@ -127,6 +127,13 @@ def edgesync_status(record: Record) -> Iterator[Fact]:
         "failure_detail": first_of(record, "FailureDetail"),
         "last_sync": last, "last_sync_iso": last_iso,
     }, line=line, text=text)
+    # UtcNow is when the test ran: the collection time of a file that has no other (Export-Csv,
+    # ConvertTo-Json), so "hours since the last synchronisation" is counted from it.
+    ran, _ = moment(record.get("UtcNow"))
+    if ran is not None:
+        line, text = evidence(record, "UtcNow")
+        yield Fact("collection-time", {"epoch": ran, "source": "Test-EdgeSynchronization UtcNow"},
+                   line=line, text=text)
 
 
 def edge_subscription(record: Record) -> Iterator[Fact]:

@@ -43,6 +43,7 @@ CASES = {
     "accepted-domain": ("fl.txt", {"table.txt": (set(), set())}),
     "edgesync": ("fl.txt", {
         "table.txt": (set(), set()), "csv-type.csv": (set(), set()), "clixml.xml": (set(), set()),
+        "csv-useculture-de.csv": (set(), set()), "fl-utf16.txt": (set(), set()),
         "json.json": ({"connection_result"}, set()),       # an enum number nobody can name
     }),
     "edge-subscription": ("table.txt", {"fl.txt": (set(), set())}),
@@ -60,8 +61,10 @@ ELSEWHERE = {("office-products", "wmic-product.txt")}
 def facts_of(folder: str, name: str) -> list:
     result = read_artifact(SHAPES / folder / name)
     assert result.status == "parsed", (name, result.message)
-    # a regedit export also gives every key and value (the windows plugin): not this object's facts
-    return [(f.type, dict(f.slots)) for f in result.facts if not f.type.startswith("registry-")]
+    # a regedit export also gives every key and value (the windows plugin), and a shape may say
+    # when it was collected (test_edgesync_says_when_it_ran): not this object's facts
+    return [(f.type, dict(f.slots)) for f in result.facts
+            if not f.type.startswith("registry-") and f.type != "collection-time"]
 
 
 def empty(value) -> bool:
@@ -103,3 +106,19 @@ def test_clixml_and_json_dates_with_a_zone_are_converted_to_utc(tmp_path):
     path.write_text(text)
     (fact,) = read_artifact(path).facts
     assert fact.slots["not_after_iso"] == "2019-02-23T22:59:59"
+
+
+@pytest.mark.parametrize("shape", ["fl.txt", "fl-utf16.txt", "csv-type.csv", "csv-useculture-de.csv", "json.json",
+                                   "clixml.xml"])
+def test_edgesync_says_when_it_ran(shape):
+    """Test-EdgeSynchronization's UtcNow is the collection time of an export that has no other,
+    so a stale synchronisation is counted from when the test ran, not from today."""
+    result = read_artifact(SHAPES / "edgesync" / shape)
+    (ran,) = [f for f in result.facts if f.type == "collection-time"]
+    assert ran.slots["epoch"] == 1298991600  # 2011-03-01 15:00:00 UTC
+    assert ran.line >= 1 and ran.text.strip()  # the UtcNow line (a CSV row: the row)
+
+
+def test_edgesync_table_without_utcnow_says_nothing_of_when_it_ran():
+    result = read_artifact(SHAPES / "edgesync" / "table.txt")
+    assert [f for f in result.facts if f.type == "collection-time"] == []
