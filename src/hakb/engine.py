@@ -93,12 +93,21 @@ CORE_CONSTRUCTS = (
         (slot other-id (type STRING))
         (slot other-key (type STRING) (default "")))""",
     """(deftemplate hakb-unverified
-        "A check a rule could not decide because a fact is missing, and what to collect."
+        "A check a rule could not decide because a fact is missing, and what to collect.
+         The last slots are optional, for hakb triage: ask is a short question a person can
+         answer instead of collecting (choices: the answers it accepts). The answer becomes a
+         triage-answer fact with this topic or, with answer-fact and answer-slot, that slot of
+         a fact of that type on host."
         (slot rule (type STRING) (default ""))
         (slot check (type STRING))
         (slot collect (type STRING) (default ""))
         (slot host (type STRING) (default ""))
-        (multislot evidence (type FACT-ADDRESS)))""",
+        (multislot evidence (type FACT-ADDRESS))
+        (slot ask (type STRING) (default ""))
+        (multislot choices (type STRING))
+        (slot topic (type STRING) (default ""))
+        (slot answer-fact (type STRING) (default ""))
+        (slot answer-slot (type STRING) (default "")))""",
     """(deftemplate hakb-case
         "The case being diagnosed. as-of is the moment time-based rules judge against (Unix time):
          --as-of when given, else the latest collection-time fact, else now."
@@ -135,6 +144,10 @@ class RawFinding:
     pack: str = ""  # the pack whose article ``id`` is
 
 
+#: Optional slots of ``hakb-unverified`` (a question a person answers), copied into ``extra``.
+UNVERIFIED_EXTRA = ("ask", "choices", "topic", "answer-fact", "answer-slot")
+
+
 @dataclass
 class RawUnverified:
     rule: str
@@ -142,6 +155,7 @@ class RawUnverified:
     collect: str
     host: str
     evidence: list[int]
+    extra: dict[str, Any] = field(default_factory=dict)  # the UNVERIFIED_EXTRA slots that are set
 
 
 @dataclass
@@ -579,7 +593,9 @@ class Session:
             result.unverified.append(RawUnverified(
                 rule=_plain(fact["rule"]), check=_plain(fact["check"]),
                 collect=_plain(fact["collect"]), host=_plain(fact["host"]),
-                evidence=_evidence_fids(fact["evidence"])))
+                evidence=_evidence_fids(fact["evidence"]),
+                extra={name.replace("-", "_"): _plain(fact[name]) for name in UNVERIFIED_EXTRA
+                       if _plain(fact[name]) not in ("", [])}))
         for position, fact in enumerate(findings):
             identifier = _plain(fact["id"])
             values = [_plain(v) for v in fact["vars"]]

@@ -11,6 +11,7 @@ An article is Markdown with YAML front matter::
     products: [VMware ESXi]
     summary: "{{ file }} is locked by {{ host or mac }}"
     references: ["https://..."]
+    collect: ["vmkfstools -D <disk>", ...]   # optional: what to collect first (hakb triage)
     ---
     # Title
     ## Symptoms / ## Cause / ## Fix
@@ -47,7 +48,8 @@ MAX_FRONT_MATTER_BYTES = 64 << 10
 MAX_ALIASES = 16
 MAX_DEPTH = 8
 #: Bump when what the cache holds changes shape; older entries are then ignored.
-CACHE_FORMAT = 1
+#: 2: articles carry ``collect`` (what to collect first).
+CACHE_FORMAT = 2
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.S)
 _FIX_HEADING = re.compile(r"^##\s+(fix|remediation|resolution)\b", re.I)
@@ -74,6 +76,8 @@ class Article:
     body: str
     pack: str
     path: Path
+    #: What to collect first when a ticket points at this fault (front matter ``collect:``).
+    collect: tuple[str, ...] = ()
 
 
 @dataclass
@@ -167,6 +171,7 @@ def parse_article(text: str, pack: str, path: Path) -> Article:
         references=_texts(meta, "references", path.name),
         summary=_text(meta, "summary", path.name) or title, fix=tuple(fix_steps(body)),
         body=body, pack=pack, path=path,
+        collect=_texts(meta, "collect", path.name),
     )
 
 
@@ -285,7 +290,8 @@ def _from_cache(entry: dict, pack: KnowledgePack, root: Path) -> PackReading:
         articles.append(Article(
             **values, confidence=float(item["confidence"]),
             products=tuple(map(str, item["products"])), references=tuple(map(str, item["references"])),
-            fix=tuple(map(str, item["fix"])), pack=pack.name, path=root / str(item["path"])))
+            fix=tuple(map(str, item["fix"])), pack=pack.name, path=root / str(item["path"]),
+            collect=tuple(map(str, item["collect"]))))
     return PackReading(articles=articles, rule_files=[root / str(p) for p in entry["rules"]],
                        problems=[str(p) for p in entry["problems"]],
                        mentions=frozenset(map(str, entry["mentions"])))
