@@ -224,10 +224,11 @@ def test_unclosed_string_is_reported():
 
 @pytest.mark.parametrize("sample", ["all-types-v5.reg", "all-types-v4.reg", "office-uninstall.reg"])
 def test_the_pipeline_gives_what_the_parser_gives(sample):
-    """In a diagnosis the core reads the records and offers them to every object parser."""
+    """In a diagnosis the core reads the records and offers them to every object parser (the
+    exchange plugin's Office parser reads the same uninstall keys: its facts are not this one's)."""
     data = (SAMPLES / sample).read_bytes()
     alone = [(f.type, f.line, dict(f.slots)) for f in parse_bytes(PARSER, data, name=sample)]
-    piped = [(f.type, f.line, dict(f.slots)) for f in pipe(data, sample)]
+    piped = [(f.type, f.line, dict(f.slots)) for f in pipe(data, sample) if f.type.startswith("registry-")]
     assert piped == alone and alone
 
 
