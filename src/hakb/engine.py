@@ -36,6 +36,7 @@ import clips
 from clips._clips import ffi, lib
 from clips.values import CLIPS_VALUES
 
+from hakb.facttypes import check_value
 from hakb.model import Fact, FactSchema
 
 #: The functions a diagnosis needs; every other function is removed before packs load.
@@ -292,6 +293,7 @@ def slot_values(schema: FactSchema, fact: Fact, fid: int) -> dict[str, Any]:
     }
     for name, value in fact.slots.items():
         kind = schema.slots[name]
+        value = check_value(kind, value, f"{fact.type}.{name}")  # typed facts: hakb.facttypes
         if value is None:
             continue
         if kind == "str":

@@ -62,7 +62,7 @@ def test_read_only_lock_has_one_holder_per_ro_owner_line():
 
 
 def test_pasted_esxi7_session_names_files_host_and_skips_pager_noise():
-    facts = parse("vmkfstools-session-esxi7.txt")
+    facts = parse_file(None, sample("vmkfstools-session-esxi7.txt"))  # every vmware parser, as a run reads it
     assert rows(facts, "vmfs-lock", "file", "disk", "mode", "owner_mac") == [
         (8, "/vmfs/volumes/ds-prod-01/app01/app01-000001-delta.vmdk", "app01-000001", 1, "00:50:56:0a:03:01"),
         # Relative path: joined with the folder the prompt shows. Mode 0 keeps the stale owner
@@ -88,7 +88,7 @@ def test_prompt_does_not_override_the_host_the_folder_gives():
 
 
 def test_esxi5_session_with_kernel_log_tail_and_quoted_relative_path():
-    facts = parse("vmkfstools-session-esxi5.txt")
+    facts = parse_file(None, sample("vmkfstools-session-esxi5.txt"))  # every vmware parser
     assert rows(facts, "vmfs-lock", "file", "disk", "mode", "variant") == [
         (3, "/vmfs/volumes/ds-prod-01/tmpl01/tmpl01.vmdk", "tmpl01", 0, "4.x"),
         (8, "tmpl01.vmdk", "tmpl01", 0, "vmkernel"),
@@ -99,11 +99,11 @@ def test_esxi5_session_with_kernel_log_tail_and_quoted_relative_path():
 
 def test_utf16le_bom_and_crlf_give_the_same_facts():
     path = sample("vmkfstools-session-esxi7.txt")
-    plain = parse_file(PARSER, path)
+    plain = parse_file(None, path)  # every vmware parser: the session's NIC listings are theirs
     text = path.read_text()
     for data in (text.replace("\n", "\r\n").encode(),
                  b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le")):
-        again = parse_bytes(PARSER, data, name=path.name)
+        again = parse_bytes(None, data, name=path.name)
         assert [(f.type, f.line, dict(f.slots), f.text) for f in again] == \
             [(f.type, f.line, dict(f.slots), f.text) for f in plain]
     assert len(plain) == 8

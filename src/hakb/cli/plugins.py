@@ -62,7 +62,12 @@ def schemas(names, as_json: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--host", metavar="NAME", help="Host for files whose path names none.")
 def parse(paths, host) -> None:
-    """Print the facts parsers make of PATHS (JSON lines); for plugin authors."""
+    """Print the facts parsers make of PATHS (JSON lines); for plugin authors.
+
+    Each fact is shown as the rules get it: sections, recognition, schema checks and redaction
+    as in `hakb diagnose`, every slot typed by its schema. A parser whose facts do not fit
+    their schema fails its artifact (shown on stderr with the parser, file and line).
+    """
     import tempfile
 
     from hakb.bundle import collect
@@ -83,5 +88,15 @@ def parse(paths, host) -> None:
                  err=True)
             for fact in result.facts:
                 echo(dumps({"type": fact.type, "host": fact.host, "artifact": fact.artifact,
-                            "line": fact.line, "slots": dict(fact.slots), "text": fact.text},
-                           indent=None), raw=True)
+                            "line": fact.line, "slots": engine_view(known[fact.type], fact.slots),
+                            "text": fact.text}, indent=None), raw=True)
+
+
+def engine_view(schema, slots) -> dict:
+    """A fact's slots as the engine gets them: typed by the schema (an int in a float slot is a
+    float), every slot present ("" for text not given, null for the nil of other types)."""
+    from hakb.facttypes import typed_slots
+
+    typed = typed_slots(schema, slots)
+    return {name: typed.get(name, "" if kind == "str" else ([] if kind == "list" else None))
+            for name, kind in schema.slots.items()}

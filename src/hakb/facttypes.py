@@ -1,0 +1,116 @@
+"""Slot types, checked: a value is of its slot's type when the fact is made, or it is an error.
+
+Every fact takes this path (parsers, facts files, hand-made facts in tests, triage answers),
+through :func:`hakb.engine.slot_values`, so what a rule matches is what ``hakb parse`` shows.
+Nothing is guessed: ``"false"`` is not a bool (``bool("false")`` is True), ``"12"`` is not an
+int, ``True`` is not a number, ``5`` is not text. A parser converts what it reads; text typed
+by a person (a triage answer) goes through :func:`from_text`, which says what it accepts.
+
+=========  ==================================================================================
+``str``    a ``str``
+``int``    an ``int`` (not a bool); a float with no fraction (``12.0``) is taken as ``12``
+``float``  an ``int`` or ``float`` (not a bool), taken as a float
+``bool``   ``True`` or ``False`` only
+``list``   a list or tuple of str, int, float and bool items (not nested), taken as a list
+=========  ==================================================================================
+
+``None`` means "not known" for every type: the slot keeps its default (``""`` or ``nil``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+#: The slot types a schema may use (the same as :data:`hakb.model.SLOT_TYPES`).
+KINDS = ("str", "int", "float", "bool", "list")
+
+_ITEM_TYPES = (str, int, float, bool)
+_TRUE = frozenset({"true", "yes", "y", "1", "on"})
+_FALSE = frozenset({"false", "no", "n", "0", "off"})
+
+
+class SlotTypeError(ValueError):
+    """A value that is not of its slot's type. A ValueError, so every caller that refuses bad
+    slot values already refuses these."""
+
+
+def _shown(value: Any) -> str:
+    try:
+        text = repr(value)
+    except ValueError:  # an int too long to print
+        return f"a {type(value).__name__}"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(value: Any) -> str:
+    kind = {str: "text", bool: "a bool", int: "an int", float: "a float", list: "a list",
+            tuple: "a tuple", dict: "a mapping", bytes: "bytes"}.get(type(value), f"a {type(value).__name__}")
+    return f"{_shown(value)} ({kind})"
+
+
+def check_value(kind: str, value: Any, where: str = "value") -> Any:
+    """``value`` as a slot of type ``kind`` holds it; raises :class:`SlotTypeError` naming
+    ``where`` (``"ntp-offset.offset_ms"``) when it is not of that type."""
+    if value is None:
+        return None
+    if kind == "str":
+        if isinstance(value, str):
+            return value
+    elif kind == "int":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+    elif kind == "float":
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if isinstance(value, float) and math.isnan(value):
+                raise SlotTypeError(f"{where}: NaN is not a number a rule can compare")
+            return float(value)
+    elif kind == "bool":
+        if isinstance(value, bool):
+            return value
+    elif kind == "list":
+        if isinstance(value, (list, tuple)):
+            wrong = [item for item in value if not isinstance(item, _ITEM_TYPES)]
+            if not wrong:
+                return list(value)
+            raise SlotTypeError(f"{where}: list item {_describe(wrong[0])} is not text, a number or a bool")
+    else:
+        raise SlotTypeError(f"{where}: {kind!r} is not a slot type ({', '.join(KINDS)})")
+    hint = ""
+    if isinstance(value, str) and kind in ("int", "float", "bool"):
+        hint = " (convert it in the parser; text is never guessed at)"
+    raise SlotTypeError(f"{where}: {_describe(value)} is not {'an' if kind == 'int' else 'a'} {kind}{hint}")
+
+
+def from_text(kind: str, text: str, where: str = "value") -> Any:
+    """A value of type ``kind`` from text a person typed (a triage answer): integers and
+    decimals as written, ``yes``/``no``/``true``/``false``/``1``/``0`` for a bool, a
+    comma-separated list; "" is None (not known). Raises :class:`SlotTypeError` otherwise."""
+    text = text.strip()
+    if not text:
+        return None
+    if kind == "str":
+        return text
+    if kind == "list":
+        return [item.strip() for item in text.split(",") if item.strip()]
+    if kind == "bool":
+        if text.lower() in _TRUE:
+            return True
+        if text.lower() in _FALSE:
+            return False
+        raise SlotTypeError(f"{where}: {text!r} is not yes or no")
+    try:
+        number = int(text) if kind == "int" else float(text)
+    except ValueError:
+        raise SlotTypeError(f"{where}: {text!r} is not {'an integer' if kind == 'int' else 'a number'}") from None
+    return check_value(kind, number, where)
+
+
+def typed_slots(schema, slots) -> dict[str, Any]:
+    """Every slot of a fact as its schema types it (what the engine gets); raises
+    :class:`SlotTypeError` for the first that does not fit."""
+    kinds = schema.slots
+    return {name: check_value(kinds.get(name, ""), value, f"{schema.name}.{name}")
+            for name, value in slots.items()}
