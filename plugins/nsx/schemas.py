@@ -26,12 +26,13 @@ SCHEMAS = [
         "mtu": "int",
         "uplinks": "list",
         "portgroups": "list",
-        "source": "str",      # esxcli | esxcfg-vswitch
-    }, "A virtual switch a host has."),
+        "source": "str",      # esxcli | esxcfg-vswitch | powercli
+    }, "A virtual switch a host has (esxcli in any format, esxcfg-vswitch -l, PowerCLI Get-VirtualSwitch / "
+       "Get-VDSwitch)."),
     FactSchema("vswitch-listing", {
         "kind": "str",        # standard | dvs: which list was taken
         "count": "int",       # switches it showed (0 is a finding: no DVS on the host)
-        "source": "str",
+        "source": "str",      # esxcli | esxcfg-vswitch | powercli
     }, "That a host's switch list was collected, and how many switches of one kind it showed."),
     FactSchema("vm-config", {
         "vm": "str",          # displayName (else the .vmx name)
@@ -42,34 +43,37 @@ SCHEMAS = [
         "annotation": "str",
         "hw_version": "str",  # virtualHW.version
         "role": "str",        # nsx-manager | vcenter | "" (guessed from the name and annotation)
-    }, "A VM's configuration from its .vmx file."),
+        "source": "str",      # vmx | vim-cmd | powercli
+    }, "A VM's configuration: its .vmx file, vim-cmd vmsvc/get.summary or get.config, PowerCLI Get-VM."),
     FactSchema("vm-nic-config", {
         "vm": "str", "role": "str",
         "adapter": "str",     # ethernet0, ethernet1, ...
         "device": "str",      # e1000 | e1000e | vmxnet3 | vmxnet2 | vlance | "" (not set: guest default)
         "network": "str",     # networkName
-    }, "A present network adapter of a VM (.vmx ethernetN.* keys)."),
+        "source": "str",      # vmx | vim-cmd | powercli
+    }, "A present network adapter of a VM (.vmx ethernetN.* keys, vim-cmd vmsvc/get.config devices, "
+       "PowerCLI Get-NetworkAdapter; adapter is then the device label, 'Network adapter 1')."),
     FactSchema("vm-inventory", {
         "vmid": "str", "vm": "str", "file": "str", "datastore": "str",
         "guest_os": "str", "version": "str", "annotation": "str", "role": "str",
-    }, "A VM registered on a host (vim-cmd vmsvc/getallvms)."),
+    }, "A VM registered on a host (vim-cmd vmsvc/getallvms or get.summary)."),
     FactSchema("vm-snapshot", {
         "vm": "str", "vmid": "str", "role": "str",
         "name": "str", "description": "str", "created": "str",
         "level": "int",       # depth in the snapshot tree, 1 = a root snapshot
-        "source": "str",      # vmsd | vim-cmd
+        "source": "str",      # vmsd | vim-cmd | powercli
     }, "One snapshot of a VM."),
     FactSchema("vm-snapshot-list", {
         "vm": "str", "vmid": "str", "role": "str",
         "count": "int",       # snapshots listed; 0 proves there are none
-        "source": "str",
+        "source": "str",      # vmsd | vim-cmd | powercli
     }, "That a VM's snapshot list was collected, and how many snapshots it has."),
     FactSchema("nsx-version", {
         "product": "str",     # vcns | nsx
         "name": "str",        # the product name as written
         "version": "str",     # 5.5.4
         "build_number": "str",
-        "source": "str",      # show-version | vmx | text
+        "source": "str",      # show-version | vmx | vim-cmd | powercli | text
     }, "A vShield/vCNS or NSX Manager version seen in the collection."),
     FactSchema("upgrade-file", {
         "kind": "str",        # backup | tech-support

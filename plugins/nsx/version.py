@@ -20,7 +20,6 @@ import re
 from typing import Iterable, Iterator
 
 from hakb import Fact, Head, Parser
-from hakb.sections import split_command
 
 _PRODUCT = (r"(?:VMware\s+)?(?P<name>vShield\s+Manager|vCloud\s+Networking\s+and\s+Security(?:\s+Manager)?|"
             r"vCNS(?:\s+Manager)?|NSX(?:\s+for\s+vSphere)?(?:\s+Manager)?|NSX-V(?:\s+Manager)?)")
@@ -28,6 +27,8 @@ _VERSION = r"(?:version\s+)?v?(?P<version>\d+\.\d+(?:\.\d+){0,2})(?:[-\s]+(?:bui
 _WHOLE_LINE = re.compile(rf"^\s*{_PRODUCT}[\s,:-]+{_VERSION}\s*$", re.I)
 _ANYWHERE = re.compile(rf"{_PRODUCT}[\s,:-]+{_VERSION}", re.I)
 _FIELD = re.compile(r"^\s*(?P<key>Name|Version|Build number|Build)\s*:\s*(?P<value>\S.*?)\s*$", re.I)
+#: The Manager CLI's ``vsm01> show version`` (its prompt is no shell prompt the core splits at).
+_SHOW_VERSION = re.compile(r"(?:^|[>#]\s*)show\s+version\s*$", re.I)
 
 
 def _product(name: str) -> str:
@@ -51,7 +52,7 @@ def version_in(text: str) -> dict | None:
 
 def recognise(head: Head) -> int:
     lines = head.lines
-    if any(split_command(line, ("show",)) and "version" in line for line in lines[:50]) and \
+    if (_SHOW_VERSION.search(head.command) or any(_SHOW_VERSION.search(line) for line in lines[:50])) and \
             any(_FIELD.match(line) and re.search(_PRODUCT, line, re.I) for line in lines):
         return 90
     names = [i for i, line in enumerate(lines) if (m := _FIELD.match(line)) and m.group("key").lower() == "name"

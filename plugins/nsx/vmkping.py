@@ -12,7 +12,9 @@ set, on the vxlan netstack::
 
 "Message too long" means the local vmkernel interface refused the frame (its MTU is too small);
 100 % loss without it means the frame left and something on the path dropped it. Several runs
-may be pasted into one file; each command line (or PING line) starts a new one.
+may be pasted into one file: the core gives each command its own section, whose command line
+(``artifact.section.command``) says the options; output pasted without it starts a run at each
+PING line.
 """
 
 from __future__ import annotations
@@ -22,8 +24,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from hakb import Fact, Head, Parser
-from hakb.sections import parse_prompt
-from hakb.sections import split_command
+from hakb.sections import command_matches, command_segments
 
 _PING = re.compile(r"^\s*PING\s+(?P<target>\S+)\s+\((?P<ip>[^)]*)\):\s+(?P<size>\d+)\s+data bytes")
 _REPLY = re.compile(r"^\s*(?P<bytes>\d+)\s+bytes from\s+(?P<ip>[^:\s]+):\s+icmp_seq=")
@@ -54,7 +55,6 @@ class _Run:
     error: str = ""
     error_line: tuple[int, str] | None = None
     seen_output: bool = False
-    host: str | None = None
 
 
 def _from_command(words: list[str], number: int, text: str) -> _Run:
@@ -105,13 +105,21 @@ def _emit(run: _Run | None) -> Iterator[Fact]:
         "vmk": run.vmk, "netstack": run.netstack, "target": run.target, "size": run.size,
         "df": run.df, "sent": run.sent, "received": run.received, "loss_pct": run.loss,
         "too_long": run.too_long, "outcome": outcome, "error": run.error, "command": run.command,
-    }, line=line, text=text, host=run.host)
+    }, line=line, text=text)
+
+
+def _vmkping_words(command: str) -> list[str] | None:
+    """The words of the vmkping in a command line (``vmkping ...``, ``/bin/vmkping ...``), or None."""
+    for words in command_segments(command or ""):
+        if words[0].lower() == "vmkping":
+            return words
+    return None
 
 
 def recognise(head: Head) -> int:
-    lines = head.lines
-    if any(split_command(line, ("vmkping",)) for line in lines[:200]):
+    if command_matches(head.command, "vmkping"):
         return 100
+    lines = head.lines
     if any(_PING.match(line) for line in lines) and any(_STATS.match(line) or _TOO_LONG.search(line)
                                                         for line in lines):
         return 40  # BSD-style ping output; without the command line it may not be vmkping
@@ -119,24 +127,18 @@ def recognise(head: Head) -> int:
 
 
 def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
+    section = artifact.section
+    words = _vmkping_words(section.command) if section is not None else None
     run: _Run | None = None
-    host = None  # from the prompt, for pasted output that no host folder attributes
-    own_host = getattr(artifact, "host", None) is None
-    for number, text in lines:
-        command = split_command(text, ("vmkping",))
-        if command:
-            yield from _emit(run)
-            prompt = parse_prompt(text)
-            if own_host and prompt and prompt.host:
-                host = prompt.host
-            run = _from_command(command[1], number, text)
-            run.host = host
+    for index, (number, text) in enumerate(lines):
+        if index == 0 and words is not None:  # the section's command line
+            run = _from_command(words, number, text)
             continue
         ping = _PING.match(text)
         if ping:
             if run is None or run.seen_output:
                 yield from _emit(run)
-                run = _Run(line=number, text=text, host=host)
+                run = _Run(line=number, text=text)
             run.seen_output = True
             run.target = run.target or ping.group("ip") or ping.group("target")
             run.size = int(ping.group("size"))

@@ -10,7 +10,9 @@ The Manager appliance must have 16 GB of memory and a VMXNET3 adapter before the
 
 The ``.vmsd`` beside it lists the VM's snapshots (``snapshot0.displayName = "pre-upgrade"``,
 ``snapshot.numSnapshots = "1"``); one with no ``snapshotN`` entries proves there are none.
-Values use the vmx escape ``|22`` (a hex byte), undone here. A version in the display name or
+Values use the vmx escape ``|22`` (a hex byte), undone here. The file is known by its name, or,
+pasted from the host's shell, by the command that printed it (``cat "/vmfs/volumes/ds/vm/vm.vmx"``,
+what the Manager's "not verified" check asks for). A version in the display name or
 annotation of a vShield/vCNS/NSX Manager (``vCloud Networking and Security Manager 5.5.4``) is
 reported as an ``nsx-version`` fact too.
 """
@@ -21,6 +23,7 @@ import re
 from typing import Iterable, Iterator
 
 from hakb import Fact, Head, ParseError, Parser
+from hakb.sections import command_segments
 from hakb.plugins.nsx.common import role_of
 from hakb.plugins.nsx.version import version_in
 
@@ -41,6 +44,31 @@ def unescape(value: str) -> str:
     return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
 
 
+_READERS = ("cat", "more", "less", "type", "get-content", "gc")  # whole files, not head or tail
+
+
+def printed_file(command: str, suffix: str) -> str:
+    """The base name of the ``suffix`` file a command printed (``cat ".../vShield Manager.vmx"``).
+
+    >>> printed_file('cat "/vmfs/volumes/ds-mgmt/vShield Manager/vShield Manager.vmx"', ".vmx")
+    'vShield Manager.vmx'
+    >>> printed_file("cat /etc/hosts", ".vmx")
+    ''
+    """
+    for words in command_segments(command or ""):
+        if words[0].lower() in _READERS:
+            for word in words[1:]:
+                if word.lower().endswith(suffix):
+                    return word.replace("\\", "/").rsplit("/", 1)[-1]
+    return ""
+
+
+def _file_name(artifact, suffix: str) -> str:
+    section = getattr(artifact, "section", None)
+    printed = printed_file(section.command, suffix) if section is not None else ""
+    return printed or (getattr(artifact, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
+
+
 def _entries(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str, str, str]]:
     for number, text in lines:
         match = _ENTRY.match(text)
@@ -59,7 +87,8 @@ def recognise_vmx(head: Head) -> int:
         return 100
     if found >= 3:
         return 70
-    return 10 if head.name.lower().endswith(".vmx") and found else 0
+    named = head.name.lower().endswith(".vmx") or bool(printed_file(head.command, ".vmx"))
+    return 10 if named and found else 0
 
 
 def parse_vmx(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
@@ -68,8 +97,7 @@ def parse_vmx(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
         values[key.lower()] = (number, text, value)
     if not values:
         raise ParseError("no key = \"value\" lines")
-    name = getattr(artifact, "name", "") or ""
-    stem = re.sub(r"\.vmx$", "", name.replace("\\", "/").rsplit("/", 1)[-1], flags=re.I)
+    stem = re.sub(r"\.vmx$", "", _file_name(artifact, ".vmx"), flags=re.I)
 
     def get(key: str) -> str:
         return values.get(key.lower(), (0, "", ""))[2]
@@ -83,7 +111,7 @@ def parse_vmx(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
         "vm": vm, "file": stem, "memsize": int(memsize) if memsize.isdigit() else None,
         "numvcpus": int(get("numvcpus")) if get("numvcpus").isdigit() else None,
         "guest_os": get("guestOS"), "annotation": annotation, "hw_version": get("virtualHW.version"),
-        "role": role,
+        "role": role, "source": "vmx",
     }, line=anchor[0], text=anchor[1])
     adapters = sorted({m.group(1).lower() for key in values if (m := _NIC.match(key))})
     for adapter in adapters:
@@ -93,7 +121,7 @@ def parse_vmx(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
         where = values.get(f"{adapter}.virtualdev") or values.get(f"{adapter}.present")
         yield Fact("vm-nic-config", {
             "vm": vm, "role": role, "adapter": adapter, "device": get(f"{adapter}.virtualDev").lower(),
-            "network": get(f"{adapter}.networkName"),
+            "network": get(f"{adapter}.networkName"), "source": "vmx",
         }, line=where[0], text=where[1])
     for key in ("displayname", "annotation"):
         if key in values and role == "nsx-manager":
@@ -111,6 +139,8 @@ def recognise_vmsd(head: Head) -> int:
         return 0
     if any(k.startswith("snapshot.") or _SNAPSHOT.match(k) for k in keys):
         return 100
+    if printed_file(head.command, ".vmsd"):
+        return 100  # an empty .vmsd is only ``.encoding = "UTF-8"``: the command says what it is
     return 10 if head.name.lower().endswith(".vmsd") else 0
 
 
@@ -125,7 +155,7 @@ def parse_vmsd(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
             snapshots.setdefault(int(match.group(1)), {})[match.group(2).lower()] = (number, text, value)
         elif key.lower().startswith("snapshot."):
             general[key.lower()] = (number, text, value)
-    name = (getattr(artifact, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = _file_name(artifact, ".vmsd")
     vm = re.sub(r"\.vmsd$", "", name, flags=re.I) if name.lower().endswith(".vmsd") else ""
     for entry in snapshots.values():
         state = entry.get("filename", (0, "", ""))[2]

@@ -1,179 +1,269 @@
-"""A host's virtual switches: ``esxcli network vswitch standard|dvs vmware list`` and ``esxcfg-vswitch -l``.
+"""A host's virtual switches, whatever tool listed them, and how many of each kind a list showed.
 
 NSX builds its logical switches on vSphere Distributed Switches, so a host that only has standard
-vSwitches cannot be prepared. esxcli prints one block per switch::
+vSwitches cannot be prepared. The switches come as objects (the core's reading layer gives the
+records, :mod:`hakb.reading`):
 
-    vSwitch0
-       Name: vSwitch0
-       Class: cswitch
-       MTU: 1500
-       Uplinks: vmnic1, vmnic0
-       Portgroups: VM Network, Management Network
+* ``esxcli network vswitch standard list`` / ``dvs vmware list``: ``Name: value`` blocks by
+  default, or ``--formatter=csv|keyvalue|xml|json`` (a DVS has ``VDS ID``, a standard switch
+  ``Portgroups``);
+* ``esxcli network vswitch dvs vmware vxlan list``: the distributed switches that carry VXLAN
+  (``VDS Name``, ``MTU``, ``Segment ID``); it proves a DVS, but no DVS in it proves nothing;
+* ``esxcfg-vswitch -l``: a ``Switch Name`` table per standard switch and a ``DVS Name`` table
+  per distributed one (the port group tables in between are not switches);
+* PowerCLI ``Get-VirtualSwitch`` and ``Get-VDSwitch`` in any shape (``fl``, ``ft``, Export-Csv,
+  ConvertTo-Json, Export-Clixml): the kind from the object's type name or properties (a standard
+  switch has ``Nic``, ``VMHostId``; a distributed one ``Version``, ``Vendor``) or the command
+  (``-Standard``, ``Get-VDSwitch``); the host from ``VMHost`` or the command's ``-VMHost``.
 
-(a DVS block has ``VDS ID:`` instead of ``Portgroups:``). ``esxcfg-vswitch -l`` prints a
-``Switch Name`` table per standard switch and a ``DVS Name`` table per distributed one. Besides
-one fact per switch, each listing yields a ``vswitch-listing`` fact with how many switches of a
-kind it showed, because "no DVS" is only known when the DVS list was taken and came back empty
-(paste the command line with the empty output: an empty file says nothing).
+Besides one ``vswitch`` fact per switch, each list yields a ``vswitch-listing`` fact per kind it
+covers with how many switches of that kind it showed, because "no DVS" is only known when the DVS
+list was taken and came back empty: that is the section of the command with nothing after it.
+The count is of a whole section, so this is a parser over the section's records, not an object
+parser (those map one record at a time).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from hakb import Fact, Head, Parser
-from hakb.sections import parse_prompt
-from hakb.sections import split_command
+from hakb import Fact, Head, ParseError, Parser
+from hakb.hosts import short_name
+from hakb.reading import Record
+from hakb.sections import command_segments
+from hakb.plugins.nsx.common import command_host, head_records, integer, items, present, records
 
-_BLOCK_KEY = re.compile(r"^\s{2,}(?P<key>[A-Za-z][A-Za-z ]*?):\s*(?P<value>.*?)\s*$")
-_BLOCK_NAME = re.compile(r"^(?P<name>\S.*?)\s*$")
-_TABLE = re.compile(r"^\s*(?P<kind>Switch Name|DVS Name)\s+Num Ports\s+Used Ports\s+Configured Ports\s+MTU\s+"
-                    r"Uplinks\s*$")
-_TABLE_ROW = re.compile(r"^(?P<name>\S.*?)\s+(?P<num>\d+)\s+(?P<used>\d+)\s+(?P<configured>\d+)\s+"
-                        r"(?P<mtu>\d+)\s*(?P<uplinks>\S*)\s*$")
-_SIGNATURE = re.compile(r"^\s+(Class:\s+(etherswitch|cswitch)|VDS ID:|Num Ports:|Portgroups:|VMware Branded:)")
+_ESXCLI_LISTS = {("network", "vswitch", "standard", "list"): "standard",
+                 ("network", "vswitch", "dvs", "vmware", "list"): "dvs"}
+_VXLAN_LIST = ("network", "vswitch", "dvs", "vmware", "vxlan", "list")
+_ESXCLI_VALUED = {"--formatter", "-f", "--server", "-s", "--username", "-u", "--password", "-p",
+                  "--config", "-c", "--vihost", "-h", "--thumbprint", "-d", "--sessionfile"}
+_DVS_TYPE = re.compile(r"VDSwitch|DistributedSwitch|DistributedVirtualSwitch", re.I)
+_STANDARD_TYPE = re.compile(r"\.VirtualSwitchImpl$|HostVirtualSwitch$", re.I)
+_STANDARD_PROPERTIES = ("Nic", "NumPortsAvailable", "VMHostId")
+_DVS_PROPERTIES = ("Version", "Vendor", "NumUplinkPorts", "Datacenter", "LinkDiscoveryProtocol")
+_KINDS = ("standard", "dvs")
+#: An empty list in a structured format: esxcli XML with no structure in its list, JSON ``[]``.
+_EMPTY_DOCUMENT = re.compile(r"^\s*(?:(?:<[^<>]*>\s*)+|\[\s*\])$")
 
 
-def _split_list(value: str) -> list[str]:
-    return [v.strip() for v in re.split(r"[,\s]+" if "," not in value else r",", value) if v.strip()]
+@dataclass(frozen=True)
+class Listing:
+    """What a command line lists: the switch kinds it prints, the kinds it shows completely for
+    one host (so none of a kind proves there is none), the tool, and the host it names ("" when
+    the section's host is meant)."""
+
+    prints: frozenset
+    complete: frozenset
+    source: str
+    host: str = ""
 
 
-def _esxcli_kind(words: list[str]) -> str:
-    """"standard" / "dvs" for the two esxcli switch lists, "" for any other esxcli command.
+def _esxcli_words(words: list[str]) -> tuple[str, ...]:
+    """The namespace and command of an esxcli line, without global options and their values."""
+    rest, skip = [], False
+    for word in words[1:]:
+        if skip:
+            skip = False
+        elif word.startswith("-"):
+            skip = "=" not in word and word.lower() in _ESXCLI_VALUED
+        else:
+            rest.append(word.lower())
+    return tuple(rest)
 
-    >>> _esxcli_kind("esxcli network vswitch dvs vmware list".split())
-    'dvs'
-    >>> _esxcli_kind("esxcli network vswitch standard portgroup list".split())
-    ''
+
+def listing_of(command: str) -> Listing | None:
+    """The switch list ``command`` prints, or None when it prints none.
+
+    >>> listing_of("esxcli --formatter=xml network vswitch dvs vmware list").complete
+    frozenset({'dvs'})
+    >>> listing_of("esxcli network vswitch standard portgroup list") is None
+    True
+    >>> sorted(listing_of("Get-VMHost esx01 | Get-VirtualSwitch | Export-Csv s.csv").complete)
+    ['dvs', 'standard']
+    >>> sorted(listing_of("Get-VirtualSwitch | ft").complete)  # which host's DVS? none proven
+    ['standard']
     """
-    rest = [w for w in words[1:] if not w.startswith("-")]
-    if rest == ["network", "vswitch", "standard", "list"]:
-        return "standard"
-    if rest == ["network", "vswitch", "dvs", "vmware", "list"]:
+    for words in command_segments(command or ""):
+        program = words[0].lower()
+        if program in ("esxcli", "localcli"):
+            namespace = _esxcli_words(words)
+            kind = _ESXCLI_LISTS.get(namespace)
+            if kind:
+                return Listing(frozenset({kind}), frozenset({kind}), "esxcli")
+            if namespace == _VXLAN_LIST:
+                return Listing(frozenset({"dvs"}), frozenset(), "esxcli")
+        elif program == "esxcfg-vswitch":
+            if "-l" in words or "--list" in words:
+                return Listing(frozenset(_KINDS), frozenset(_KINDS), "esxcfg-vswitch")
+        elif program in ("get-vdswitch", "get-virtualswitch"):
+            options = {w.lower() for w in words[1:]}
+            if program == "get-vdswitch" or "-distributed" in options:
+                kinds = frozenset({"dvs"})
+            elif "-standard" in options:
+                kinds = frozenset({"standard"})
+            else:
+                kinds = frozenset(_KINDS)
+            host = command_host(command)
+            # a distributed switch object names no host: only one host's list proves there is none
+            complete = kinds if host else kinds - {"dvs"}
+            return Listing(kinds, complete, "powercli", host)
+    return None
+
+
+@dataclass(frozen=True)
+class Switch:
+    kind: str
+    name: str
+    mtu: int | None
+    uplinks: list
+    portgroups: list
+    source: str
+    host: str
+    line: int
+    text: str
+
+
+def _powercli_kind(record: Record, listing: Listing | None) -> str:
+    if _DVS_TYPE.search(record.type_name):
         return "dvs"
-    return ""
+    if _STANDARD_TYPE.search(record.type_name):
+        return "standard"
+    if any(name in record for name in _STANDARD_PROPERTIES):
+        return "standard"
+    if any(name in record for name in _DVS_PROPERTIES):
+        return "dvs"
+    ident = record.get("Id") or ""
+    if ident.startswith("key-vim.host.VirtualSwitch"):
+        return "standard"
+    if "DistributedVirtualSwitch" in ident:
+        return "dvs"
+    if listing is not None and len(listing.prints) == 1:
+        return next(iter(listing.prints))
+    return ""  # Get-VirtualSwitch's default table does not say which kind a switch is
+
+
+def switch_of(record: Record, listing: Listing | None) -> Switch | None:
+    """The switch a record describes, or None (a port group, a DVPort, anything else)."""
+    if "VDS Name" in record and "Segment ID" in record:  # the VXLAN list: switches by VDS name
+        kind, where = "dvs", "VDS Name"
+        name, source, host, uplinks, portgroups = present(record.get(where)), "esxcli", "", [], []
+    elif "Switch Name" in record or "DVS Name" in record:
+        kind = "standard" if "Switch Name" in record else "dvs"
+        where = "Switch Name" if kind == "standard" else "DVS Name"
+        name = present(record.get(where))
+        source, host, uplinks, portgroups = "esxcfg-vswitch", "", items(record, "Uplinks"), []
+    else:
+        where = "Name"
+        name = present(record.get("Name"))
+        if not name or not ({"mtu", "numports", "uplinks"} & record.keys()):
+            return None
+        if "Class" in record or "VDS ID" in record or "Portgroups" in record:  # esxcli, any format
+            if "VDS ID" in record or "VMware Branded" in record:
+                kind = "dvs"
+            elif "Portgroups" in record:
+                kind = "standard"
+            else:
+                kind = next(iter(listing.prints)) if listing and len(listing.prints) == 1 else ""
+            source, host = "esxcli", ""
+            uplinks = items(record, "Uplinks")
+            portgroups = items(record, "Portgroups") if kind == "standard" else []
+        elif "NumPorts" in record:  # PowerCLI: every switch object has it, a VMkernel adapter not
+            kind = _powercli_kind(record, listing)
+            source = "powercli"
+            host = "" if record.is_truncated("VMHost") else present(record.first("VMHost.Name", "VMHost"))
+            host = host or (listing.host if listing else "")
+            uplinks, portgroups = items(record, "Nic"), []
+        else:
+            return None
+    if kind not in _KINDS or not name:
+        return None
+    return Switch(kind, name, integer(record.get("MTU")), uplinks, portgroups, source, host,
+                  record.line(where), record.text(where))
+
+
+#: Words one of which any switch listing has (lower case): a cheap test before records are read.
+_HINTS = ("num ports", "numports", "switch name", "dvs name", "vds id", "vdsid", "portgroups",
+          "segment id", "virtualswitch", "vdswitch", "nic ")
 
 
 def recognise(head: Head) -> int:
-    lines = head.lines
-    for line in lines[:200]:
-        command = split_command(line, ("esxcli", "esxcfg-vswitch"))
-        if command and (command[1][0].endswith("esxcfg-vswitch") or _esxcli_kind(command[1])):
-            return 100
-    if any(_TABLE.match(line) for line in lines):
-        return 90
-    hits = sum(1 for line in lines if _SIGNATURE.match(line))
-    return 80 if hits >= 3 else 0
-
-
-_BARE_PROMPT = re.compile(r"^\s*(\[[^\]]*\]\s*[#$]?|\S*\s*[#$])\s*$")
-
-
-class _Listing:
-    """The switches one command printed, per kind, and where the command was.
-
-    ``kind`` "both" (esxcfg-vswitch -l shows every switch), "standard" or "dvs" (one esxcli list),
-    or "" when no command line says which list this is: then only kinds actually seen count.
-    """
-
-    def __init__(self, kind: str, source: str, line: int = 0, text: str = "", host: str | None = None) -> None:
-        self.host = host
-        self.kinds = {"standard": 0, "dvs": 0} if kind == "both" else {kind: 0} if kind else {}
-        self.source, self.line, self.text = source, line, text
-        self.first: dict[str, tuple[int, str]] = {}
-
-    def facts(self) -> Iterator[Fact]:
-        for kind, count in self.kinds.items():
-            line, text = (self.line, self.text) if self.line else self.first.get(kind, (0, ""))
-            if line:
-                yield Fact("vswitch-listing", {"kind": kind, "count": count, "source": self.source},
-                           line=line, text=text, host=self.host)
-
-
-def _block_fact(block: dict, kind_hint: str, listing: _Listing | None) -> Iterator[Fact]:
-    if not block or not {"Name", "Class", "Num Ports"} & set(block["keys"]):
-        return
-    kind = "dvs" if "VDS ID" in block["keys"] or "VMware Branded" in block["keys"] else \
-        "standard" if "Portgroups" in block["keys"] else kind_hint
-    if kind not in ("standard", "dvs"):
-        return
-    keys = block["keys"]
-    mtu = keys.get("MTU", "")
-    if listing is not None and (kind in listing.kinds or not listing.line):
-        listing.kinds[kind] = listing.kinds.get(kind, 0) + 1
-        listing.first.setdefault(kind, (block["line"], block["text"]))
-    yield Fact("vswitch", {
-        "name": keys.get("Name") or block["name"], "kind": kind,
-        "mtu": int(mtu) if mtu.isdigit() else None,
-        "uplinks": _split_list(keys.get("Uplinks", "")),
-        "portgroups": _split_list(keys.get("Portgroups", "")) if kind == "standard" else [],
-        "source": "esxcli",
-    }, line=block["line"], text=block["text"], host=listing.host if listing else None)
+    if listing_of(head.command) is not None:
+        return 100
+    text = head.text.lower()
+    if not any(hint in text for hint in _HINTS):
+        return 0
+    return 90 if any(switch_of(r, None) for r in head_records(head)) else 0
 
 
 def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
-    own_host = getattr(artifact, "host", None) is None
-    host = None  # from the prompt, for pasted output that no host folder attributes
-    listing: _Listing | None = None
-    kind_hint = ""
-    block: dict = {}
-    table_kind = ""
-    for number, text in lines:
-        command = split_command(text, ("esxcli", "esxcfg-vswitch"))
-        if command:
-            yield from _block_fact(block, kind_hint, listing)
-            block, table_kind = {}, ""
-            if listing:
-                yield from listing.facts()
-            prompt = parse_prompt(text)
-            if own_host and prompt and prompt.host:
-                host = prompt.host
-            words = command[1]
-            if words[0].endswith("esxcfg-vswitch"):
-                kind_hint, listing = "both", _Listing("both", "esxcfg-vswitch", number, text, host)
-            elif _esxcli_kind(words):
-                kind_hint = _esxcli_kind(words)
-                listing = _Listing(kind_hint, "esxcli", number, text, host)
-            else:
-                kind_hint, listing = "", None
+    section = artifact.section
+    command = section.command if section is not None else ""
+    listing = listing_of(command)
+    seen: dict[str, object] = {"first": None, "output": False}
+
+    def watched(source: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+        for number, text in source:
+            if seen["first"] is None:
+                seen["first"] = (number, text)
+            elif text.strip() and not _EMPTY_DOCUMENT.match(text):
+                seen["output"] = True
+            yield number, text
+
+    counts: dict[tuple[str, str], int] = {}
+    first: dict[tuple[str, str], Switch] = {}
+    unknown = 0  # switches whose kind the shape does not say (Get-VirtualSwitch's default table)
+    for record in records(watched(lines), command):
+        found = switch_of(record, listing)
+        if found is None:
+            unknown += bool(present(record.get("Name")) and "NumPorts" in record)
             continue
-        table = _TABLE.match(text)
-        if table:
-            yield from _block_fact(block, kind_hint, listing)
-            block = {}
-            table_kind = "standard" if table.group("kind") == "Switch Name" else "dvs"
-            if listing is None:
-                listing = _Listing("both", "esxcfg-vswitch", host=host)
-            continue
-        if table_kind:
-            row = _TABLE_ROW.match(text)
-            if row and not text.startswith(" "):
-                listing.kinds[table_kind] = listing.kinds.get(table_kind, 0) + 1
-                listing.first.setdefault("standard", (number, text))
-                listing.first.setdefault("dvs", (number, text))
-                yield Fact("vswitch", {
-                    "name": row.group("name"), "kind": table_kind, "mtu": int(row.group("mtu")),
-                    "uplinks": _split_list(row.group("uplinks")), "portgroups": [],
-                    "source": "esxcfg-vswitch",
-                }, line=number, text=text, host=listing.host)
-            continue
-        key = _BLOCK_KEY.match(text)
-        if key and block:
-            block["keys"][key.group("key")] = key.group("value")
-            continue
-        name = _BLOCK_NAME.match(text)
-        if name and text.strip() != "--More--" and not _BARE_PROMPT.match(text):
-            yield from _block_fact(block, kind_hint, listing)
-            if listing is None:
-                listing = _Listing("", "esxcli", host=host)
-            block = {"name": name.group("name"), "line": number, "text": text, "keys": {}}
-    yield from _block_fact(block, kind_hint, listing)
-    if listing:
-        yield from listing.facts()
+        counts[(found.host, found.kind)] = counts.get((found.host, found.kind), 0) + 1
+        first.setdefault((found.host, found.kind), found)
+        yield Fact("vswitch", {"name": found.name, "kind": found.kind, "mtu": found.mtu,
+                               "uplinks": found.uplinks, "portgroups": found.portgroups,
+                               "source": found.source},
+                   line=found.line, text=found.text, host=found.host or None)
+    if listing is not None and not counts and seen["output"]:
+        if unknown:
+            raise ParseError(f"line {seen['first'][0]}: the output of {command!r} does not say which switch "
+                             "is standard and which distributed (collect it with -Standard, or | Format-List)")
+        raise ParseError(f"line {seen['first'][0]}: the output of {command!r} shows no switch "
+                         "(an error message, or a shape the reader does not know)")
+    command_line = seen["first"] if listing is not None else None
+    yield from _listings(listing, counts, first, command_line)
+
+
+def _listings(listing: Listing | None, counts: dict, first: dict,
+              command_line: tuple[int, str] | None) -> Iterator[Fact]:
+    """One vswitch-listing per host and kind: each kind the command shows completely (0 when it
+    showed none), and each kind it showed. Evidence: the command line, else the first switch."""
+    hosts = {host for host, _ in counts}
+    named = listing.host if listing is not None else ""
+    if named:  # the command's -VMHost esx01 is the esx01.lab.example its objects name
+        named = next((h for h in sorted(hosts, key=len, reverse=True) if short_name(h) == short_name(named)), named)
+    if listing is not None and (named or not hosts):
+        hosts.add(named)
+    for host in sorted(hosts):
+        kinds = {kind for h, kind in counts if h == host}
+        if listing is not None and (host == named or "dvs" not in listing.complete):
+            kinds |= set(listing.complete)
+        for kind in _KINDS:
+            if kind not in kinds:
+                continue
+            switch = first.get((host, kind))
+            line, text = command_line or ((switch.line, switch.text) if switch else (0, ""))
+            if not line:
+                continue
+            source = listing.source if listing is not None else switch.source
+            yield Fact("vswitch-listing", {"kind": kind, "count": counts.get((host, kind), 0), "source": source},
+                       line=line, text=text, host=host or None)
 
 
 PARSERS = [
     Parser("nsx-vswitch-list", recognise, parse,
-           "esxcli network vswitch standard/dvs list, esxcfg-vswitch -l: a host's virtual switches"),
+           "esxcli network vswitch standard/dvs list (any format), esxcfg-vswitch -l, PowerCLI "
+           "Get-VirtualSwitch / Get-VDSwitch: a host's virtual switches, and how many of each kind"),
 ]

@@ -1,376 +1,45 @@
-r"""regedit exports (``.reg``): ``REGEDIT4`` (ANSI) and ``Windows Registry Editor Version 5.00``
-(UTF-16LE) files, as ``reg export`` and Registry Editor write them.
+r"""regedit exports (``.reg``, ``reg export``; ``REGEDIT4`` and version 5.00, UTF-16LE or ANSI) as
+``registry-key`` and ``registry-value`` facts.
 
-    Windows Registry Editor Version 5.00
+The core reads the export (:mod:`hakb.reading.registry`: one record per key, each value decoded
+by its type with what rebuilds it exactly); this module maps those records::
 
     [HKEY_CURRENT_USER\Software\Microsoft\Transporter\Preferences]
     "ImapFetchBatchSize"=dword:000001f4
-    "Servers"=hex(7):65,00,78,00,30,00,31,00,00,00,00,00
 
-Every value becomes a ``registry-value`` fact decoded by its type (a DWORD as a number, a
-multi-string as a list, text stored as hex as text), every key heading a ``registry-key`` fact.
-Rules can then ask "what is ImapFetchBatchSize" without knowing how regedit spells it.
-Strings stored as hex (``hex(2)``, ``hex(7)``, ``hex(1)``) are UTF-16LE in version 5 exports and
-the ANSI code page in REGEDIT4 ones, which is why the header matters. :func:`render_literal` turns
-decoded values back into .reg syntax; the tests use it to prove nothing is lost.
+gives a ``registry-key`` fact for the heading and a ``registry-value`` fact (``number`` 500) for
+the value, so rules can ask "what is ImapFetchBatchSize" without knowing how regedit spells it.
+Other plugins may map the same records (the exchange plugin reads Office's uninstall keys).
 """
 
 from __future__ import annotations
 
-import re
-from typing import Iterable, Iterator, Mapping
+from typing import Iterator
 
-from hakb import Artifact, Fact, Head, Parser, ParseError
-from hakb.plugins.windows import office
+from hakb import Fact
+from hakb.reading import Record
+from hakb.reading.registry import SHAPE, key_path, reg_values, split_key, value_slots
 
-V5_HEADER = "Windows Registry Editor Version 5.00"
-V4_HEADER = "REGEDIT4"
+from hakb.plugins.windows.objects import guarded
+from hakb.shapes import object_parser
 
-HIVES = {
-    "HKEY_LOCAL_MACHINE": "HKLM", "HKEY_CURRENT_USER": "HKCU", "HKEY_USERS": "HKU",
-    "HKEY_CLASSES_ROOT": "HKCR", "HKEY_CURRENT_CONFIG": "HKCC",
-    "HKLM": "HKLM", "HKCU": "HKCU", "HKU": "HKU", "HKCR": "HKCR", "HKCC": "HKCC",
-}
-
-TYPE_NAMES = {
-    0x0: "REG_NONE", 0x1: "REG_SZ", 0x2: "REG_EXPAND_SZ", 0x3: "REG_BINARY", 0x4: "REG_DWORD",
-    0x5: "REG_DWORD_BIG_ENDIAN", 0x6: "REG_LINK", 0x7: "REG_MULTI_SZ", 0x8: "REG_RESOURCE_LIST",
-    0x9: "REG_FULL_RESOURCE_DESCRIPTOR", 0xA: "REG_RESOURCE_REQUIREMENTS_LIST", 0xB: "REG_QWORD",
-}
-_TEXT_TYPES = {0x1, 0x2, 0x6}          # NUL-terminated strings in the file's string encoding
-_HEX_FORM = re.compile(r"^hex(?:\((?P<code>[0-9a-fA-F]{1,8})\))?:(?P<bytes>.*)$", re.S)
-_DWORD = re.compile(r"^dword:(?P<digits>[0-9a-fA-F]{1,8})$")
-_PROMPT = re.compile(r"^\s*(?:PS\s+)?[A-Za-z]:\\[^>]*>")
+#: registry-value slots (the schema's), filled from a value's decoded form.
+VALUE_SLOTS = ("name", "reg_type", "value", "number", "items", "data", "decoded", "literal", "form", "deleted")
 
 
-def _encoding(version: str) -> str:
-    return "cp1252" if version == "4" else "utf-16-le"
-
-
-def _looks_utf16(data: bytes) -> bool:
-    return len(data) >= 2 and len(data) % 2 == 0 and data[1::2].count(0) >= len(data) // 4
-
-
-def split_key(key: str) -> tuple[str, str, str]:
-    r"""(hive abbreviation, user, subkey) of a key path.
-
-    >>> split_key(r"HKEY_USERS\S-1-5-21-1\Software\Microsoft")
-    ('HKU', 'S-1-5-21-1', 'Software\\Microsoft')
-    >>> split_key(r"HKEY_CURRENT_USER\Software\Microsoft\Transporter")
-    ('HKCU', '', 'Software\\Microsoft\\Transporter')
-    """
-    root, _, rest = key.partition("\\")
-    hive = HIVES.get(root.upper(), root.upper())
-    user = ""
-    if hive == "HKU":
-        user, _, rest = rest.partition("\\")
-    return hive, user, rest
-
-
-def _read_quoted(text: str, start: int) -> tuple[str, int] | None:
-    """The unescaped string starting at the quote ``text[start]`` and the index after its end."""
-    out = []
-    i = start + 1
-    while i < len(text):
-        ch = text[i]
-        if ch == "\\" and i + 1 < len(text):
-            out.append(text[i + 1])
-            i += 2
-            continue
-        if ch == '"':
-            return "".join(out), i + 1
-        out.append(ch)
-        i += 1
-    return None
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def _printable_text(data: bytes) -> str:
-    """A NUL-terminated printable text stored as bytes (ANSI or UTF-16LE), else ""."""
-    if len(data) < 2 or not data.endswith(b"\x00"):
-        return ""
-    candidates = []
-    if _looks_utf16(data) and data.endswith(b"\x00\x00"):
-        candidates.append(data.decode("utf-16-le", errors="replace"))
-    candidates.append(data.decode("cp1252", errors="replace"))
-    for text in candidates:
-        body = text.rstrip("\x00")
-        if body and "\x00" not in body and all(ch.isprintable() for ch in body) and "\ufffd" not in body:
-            return body
-    return ""
-
-
-def encode_text(text: str, encoding: str) -> bytes:
-    return (text + "\x00").encode(encoding, errors="replace")
-
-
-def encode_multi(items: Iterable[str], encoding: str) -> bytes:
-    return "".join(f"{item}\x00" for item in items).encode(encoding, errors="replace") + \
-        "\x00".encode(encoding)
-
-
-def _decode_hex(code: int, data: bytes, encoding: str) -> dict:
-    """Typed slots for a hex(N) value."""
-    slots: dict = {"data": data.hex()}
-    if code in _TEXT_TYPES:
-        text = data.decode(encoding, errors="replace")
-        slots["value"] = text[:-1] if text.endswith("\x00") else text
-    elif code == 0x7:
-        text = data.decode(encoding, errors="replace")
-        items = text.split("\x00")
-        while items and items[-1] == "":
-            items.pop()
-        slots["items"] = items
-        slots["value"] = "; ".join(items)
-    elif code in (0x4, 0x5) and len(data) == 4:
-        slots["number"] = int.from_bytes(data, "little" if code == 0x4 else "big")
-        slots["value"] = str(slots["number"])
-    elif code == 0xB and len(data) == 8:
-        slots["number"] = int.from_bytes(data, "little")
-        slots["value"] = str(slots["number"])
-    else:
-        slots["value"] = data.hex()
-        if code in (0x0, 0x3):
-            slots["decoded"] = _printable_text(data)
-    return slots
-
-
-def _typed_bytes(form: str, slots: Mapping, encoding: str) -> bytes | None:
-    """The bytes a hex form's decoded slots stand for, or None when they carry no typed value."""
-    code = int(form[4:-1], 16) if form.startswith("hex(") else 0x3
-    if code in _TEXT_TYPES and slots.get("value") is not None:
-        return encode_text(str(slots["value"]), encoding)
-    if code == 0x7 and slots.get("items") is not None:
-        return encode_multi(slots["items"], encoding)
-    if code in (0x4, 0x5) and isinstance(slots.get("number"), int):
-        return int(slots["number"]).to_bytes(4, "little" if code == 0x4 else "big")
-    if code == 0xB and isinstance(slots.get("number"), int):
-        return int(slots["number"]).to_bytes(8, "little")
-    return None
-
-
-def render_literal(slots: Mapping, version: str = "5", prefer_data: bool = True) -> str:
-    """A value's .reg literal (what follows ``=``) rebuilt from its decoded slots.
-
-    Strings and DWORDs come from ``value``/``number``; hex forms from the typed slots (text,
-    items, number) and, for raw bytes or data the typed slots cannot reproduce exactly (a
-    multi-string without its final terminator), from ``data`` unless ``prefer_data`` is False.
-
-    >>> render_literal({"form": "dword", "number": 500})
-    'dword:000001f4'
-    >>> render_literal({"form": "hex(7)", "items": ["a"]}, version="4")
-    'hex(7):61,00,00'
-    """
-    if slots.get("deleted"):
-        return "-"
-    form = slots.get("form") or "string"
-    if form == "string":
-        return f'"{_escape(str(slots.get("value") or ""))}"'
-    if form == "dword":
-        return f"dword:{int(slots['number']):08x}"
-    encoding = _encoding(version)
-    typed = _typed_bytes(form, slots, encoding)
-    data = bytes.fromhex(slots["data"]) if slots.get("data") is not None else None
-    if typed is None or (prefer_data and data is not None and typed != data):
-        raw = data if data is not None else b""
-    else:
-        raw = typed
-    return f"{form}:" + ",".join(f"{b:02x}" for b in raw)
-
-
-def normalise_literal(literal: str) -> str:
-    """A literal as compared in round trips: hex digits lower case, blanks and line joins dropped."""
-    literal = literal.strip()
-    if literal.startswith('"'):
-        return literal
-    return re.sub(r"\s+", "", literal.replace("\\\n", "")).lower()
-
-
-def parse_value_line(text: str, version: str) -> tuple[str, dict] | None:
-    """(name, slots) of one logical value line (continuations joined), None if it is not one."""
-    stripped = text.strip()
-    if stripped.startswith("@"):
-        name, rest = "", stripped[1:].lstrip()
-    elif stripped.startswith('"'):
-        quoted = _read_quoted(stripped, 0)
-        if quoted is None:
-            return None
-        name, end = quoted
-        rest = stripped[end:].lstrip()
-    else:
-        return None
-    if not rest.startswith("="):
-        return None
-    literal = rest[1:].strip()
-    slots: dict = {"name": name}
-    if literal == "-":
-        slots.update(deleted=True, literal="-", form="")
-        return name, slots
-    if literal.startswith('"'):
-        quoted = _read_quoted(literal, 0)
-        if quoted is None or literal[quoted[1]:].strip():
-            raise ParseError(f"string value {name!r} is not closed: {literal[:60]}")
-        slots.update(reg_type="REG_SZ", value=quoted[0], form="string", literal=literal)
-        return name, slots
-    match = _DWORD.match(literal.lower())
-    if match:
-        number = int(match.group("digits"), 16)
-        slots.update(reg_type="REG_DWORD", value=str(number), number=number, form="dword",
-                     literal=literal.lower())
-        return name, slots
-    match = _HEX_FORM.match(literal)
-    if match:
-        digits = re.sub(r"\s+", "", match.group("bytes"))
-        pieces = [p for p in digits.split(",") if p]
-        try:
-            data = bytes(int(p, 16) for p in pieces)
-        except ValueError as exc:
-            raise ParseError(f"value {name!r}: not hex bytes: {literal[:60]}") from exc
-        code = int(match.group("code"), 16) if match.group("code") else 0x3
-        form = f"hex({match.group('code').lower()})" if match.group("code") else "hex"
-        if version not in ("4", "5"):  # no header: guess the string encoding from the bytes
-            version = "5" if _looks_utf16(data) or not data else "4"
-        slots.update(reg_type=TYPE_NAMES.get(code, f"hex({code:x})"), form=form,
-                     literal=f"{form}:{digits.lower()}")
-        slots.update(_decode_hex(code, data, _encoding(version)))
-        return name, slots
-    slots.update(reg_type="unknown", value=literal, form="", literal=literal)
-    return name, slots
-
-
-#: Lines a string value holding line breaks may span before the export is taken as broken.
-MAX_STRING_LINES = 1000
-
-
-def _string_closed(logical: str) -> bool:
-    """False only for a value line whose quoted string data has not ended yet."""
-    text = logical.strip()
-    if text.startswith('"'):
-        quoted = _read_quoted(text, 0)
-        if quoted is None:
-            return True  # the name itself is broken: let parse_value_line decide
-        text = text[quoted[1]:].lstrip()
-    elif text.startswith("@"):
-        text = text[1:].lstrip()
-    else:
-        return True
-    if not text.startswith("="):
-        return True
-    literal = text[1:].strip()
-    return not literal.startswith('"') or _read_quoted(literal, 0) is not None
-
-
-def recognise(head: Head) -> int:
-    for line in head.lines[:20]:
-        text = line.lstrip("\ufeff").strip()
-        if not text or _PROMPT.match(text):
-            continue
-        if text in (V5_HEADER, V4_HEADER):
-            return 100
-        break
-    keys = sum(1 for line in head.lines[:400] if line.lstrip().startswith("[HKEY_"))
-    values = sum(1 for line in head.lines[:400] if re.match(r'^\s*(?:"[^"]*"|@)=', line))
-    if keys and values:
-        return 50
-    return 10 if head.name.lower().endswith(".reg") else 0
-
-
-def _key_fact(key: str, deleted: bool, number: int, text: str) -> Fact:
+def registry_key(record: Record) -> Iterator[Fact]:
+    key, deleted = key_path(record)
     hive, user, subkey = split_key(key)
-    return Fact("registry-key", {"key": key, "hive": hive, "user": user, "subkey": subkey,
-                                 "deleted": deleted}, line=number, text=text)
+    where = {"key": key, "hive": hive, "user": user, "subkey": subkey}
+    yield Fact("registry-key", {**where, "deleted": deleted}, line=record.first_line,
+               text=f"[{record.type_name}]")
+    for value in reg_values(record):
+        slots = value_slots(value)
+        yield Fact("registry-value", {**where, **{k: slots[k] for k in VALUE_SLOTS if k in slots}},
+                   line=value.line, text=value.text)
 
 
-def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact]:
-    version = ""
-    key = ""
-    key_slots: dict = {}
-    buffered: list[tuple[str, dict, int, str]] | None = None  # values of a key office.py reads
-    pending: tuple[int, str, str] | None = None  # (line, first text, joined text) of a continued value
-    in_string: tuple[int, str, str, int] | None = None  # a string value spanning lines: + lines so far
-    seen_content = False
+SHAPES = [guarded("regedit export", (), registry_key, lambda record: record.shape == SHAPE)]
 
-    def finish_key() -> Iterator[Fact]:
-        if buffered:
-            yield from office.facts_for_key(key, buffered)
-
-    def value_fact(number: int, first: str, logical: str) -> Iterator[Fact]:
-        parsed = parse_value_line(logical, version)
-        if parsed is None:
-            return
-        name, slots = parsed
-        if not key:
-            raise ParseError(f"line {number}: value {name!r} before any [key] heading")
-        slots.update(key_slots)
-        if buffered is not None:
-            buffered.append((name, slots, number, first))
-        yield Fact("registry-value", slots, line=number, text=first)
-
-    for number, raw in lines:
-        text = raw.lstrip("\ufeff").rstrip()
-        if in_string is not None:
-            start, first, joined, count = in_string
-            joined = joined + "\n" + raw
-            if _string_closed(joined):
-                in_string = None
-                yield from value_fact(start, first, joined)
-            elif count >= MAX_STRING_LINES:
-                raise ParseError(f"line {start}: string value is not closed within {MAX_STRING_LINES} lines")
-            else:
-                in_string = (start, first, joined, count + 1)
-            continue
-        if pending is not None:
-            start, first, joined = pending
-            if text.endswith("\\"):
-                pending = (start, first, joined + text[:-1].strip())
-                continue
-            pending = None
-            yield from value_fact(start, first, joined + text.strip())
-            continue
-        stripped = text.strip()
-        if not stripped or stripped.startswith(";"):
-            continue
-        if not version and not seen_content:
-            if stripped == V5_HEADER:
-                version = "5"
-                continue
-            if stripped == V4_HEADER:
-                version = "4"
-                continue
-            if _PROMPT.match(stripped) or not stripped.startswith(("[", '"', "@")):
-                continue  # a pasted prompt or command line before the export
-        seen_content = True
-        if stripped.startswith("[") and stripped.endswith("]"):
-            yield from finish_key()
-            deleted = stripped.startswith("[-")
-            key = stripped[2:-1] if deleted else stripped[1:-1]
-            hive, user, subkey = split_key(key)
-            key_slots = {"key": key, "hive": hive, "user": user, "subkey": subkey}
-            buffered = [] if office.wants(subkey) and not deleted else None
-            yield _key_fact(key, deleted, number, text)
-            continue
-        if stripped in (V5_HEADER, V4_HEADER):
-            version = "5" if stripped == V5_HEADER else "4"  # a second export appended
-            continue
-        if stripped.endswith("\\") and not stripped.endswith('"'):
-            pending = (number, text, stripped[:-1].strip())
-            continue
-        if not _string_closed(stripped):
-            in_string = (number, text, stripped, 1)  # a REG_SZ holding line breaks
-            continue
-        yield from value_fact(number, text, stripped)
-    if pending is not None:
-        start, first, joined = pending
-        yield from value_fact(start, first, joined)
-    if in_string is not None:
-        raise ParseError(f"line {in_string[0]}: string value is not closed")
-    yield from finish_key()
-
-
-PARSERS = [
-    Parser("regedit-export", recognise, parse,
-           "regedit / reg export files (REGEDIT4 and version 5.00): keys and typed values"),
-]
+PARSERS = [object_parser("regedit-export", SHAPES,
+                         "regedit / reg export files (REGEDIT4 and version 5.00): keys and typed values")]

@@ -83,10 +83,12 @@ SCHEMAS += [
     FactSchema("windows-event", {
         "log": "str", "source": "str", "event_id": "int", "level": "str", "computer": "str",
         "time": "str", "epoch": "int",
-        "kind": "str",               # cluster-node-removed | cluster-quorum-lost | nlb | nlb-cluster-conflict | ""
-        "node": "str",               # node named by a clustering event
-        "message": "str",
-    }, "One event of a `wevtutil qe <log> /f:text` export."),
+        "kind": "str",               # cluster-node-removed | cluster-quorum-lost | cluster-network-down |
+                                     # cluster-resource-failed | cluster-witness-failed | hyperv-migration |
+                                     # hyperv-migration-failed | nlb | nlb-cluster-conflict | ""
+        "node": "str",               # node named by a clustering event (the VM, for a Hyper-V event)
+        "message": "str",            # "" when the shape has none (event XML that is not rendered)
+    }, "One event (`wevtutil qe /f:text` or `/f:xml`, Get-WinEvent, Get-EventLog, an XML export)."),
     FactSchema("ip-interface", {
         "adapter": "str",            # connection name: "Replication", "Local Area Connection 2"
         "description": "str",
@@ -96,8 +98,18 @@ SCHEMAS += [
         "gateways": "list",
         "dns_servers": "list",
         "dhcp": "bool",
-        "source": "str",             # ipconfig | Get-NetIPConfiguration
-    }, "A network adapter's IP configuration (`ipconfig /all`, `Get-NetIPConfiguration`)."),
+        "source": "str",             # ipconfig | netsh | Get-NetIPConfiguration
+    }, "A network adapter's IP configuration (`ipconfig /all`, `netsh interface ipv4 show config`, "
+       "`Get-NetIPConfiguration`)."),
+    FactSchema("network-adapter", {
+        "name": "str",               # connection name: "Replication"
+        "description": "str",        # "Microsoft Hyper-V Network Adapter #2"
+        "index": "str",              # ifIndex
+        "status": "str",             # Up | Disconnected | Disabled ...
+        "mac": "str",                # 00:15:5d:01:02:03
+        "speed": "str",              # as printed: "10 Gbps"
+        "source": "str",             # Get-NetAdapter
+    }, "A network adapter as `Get-NetAdapter` lists it (no addresses: those are ip-interface facts)."),
     FactSchema("ip-dns-registration", {
         "adapter": "str",
         "register": "bool",          # registers its address in DNS
@@ -116,4 +128,31 @@ SCHEMAS += [
     }, "An installed Windows feature (`Get-WindowsFeature`, `ServerManagerCmd -query`)."),
     REGISTRY_KEY,
     REGISTRY_VALUE,
+    FactSchema("spn-query", {
+        "spn": "str",                # the name asked for (from the command line), "" when not known
+        "option": "str",             # -Q | -X | -S | -L ...
+        "found": "bool",             # Existing SPN found! / duplicates found / add refused as duplicate
+        "count": "int",              # accounts listed (-Q), duplicate groups (-X)
+    }, "What a `setspn -Q` / `-X` / `-S` run answered (Existing SPN found!, No such SPN found., "
+       "found N group(s) of duplicate SPNs.)."),
+    FactSchema("port-probe", {
+        "target": "str",             # the machine probed, as given or as printed
+        "address": "str",            # the address it resolved to
+        "protocol": "str",           # TCP | UDP
+        "port": "int",
+        "service": "str",            # portqry's service name ("unknown", "smtp", "ldap")
+        "state": "str",              # listening | not-listening | filtered | listening-or-filtered | failed
+        "source": "str",             # portqry | Test-NetConnection
+    }, "A port probed from the fact's host (`portqry`, `Test-NetConnection -Port`)."),
+    FactSchema("netfirewall-rule", {
+        "name": "str", "display_name": "str", "enabled": "bool",
+        "direction": "str",          # in | out
+        "action": "str",             # allow | block | bypass | notconfigured
+        "profiles": "list", "group": "str",
+    }, "A Windows Firewall rule as `Get-NetFirewallRule` shows it, without its ports (those are "
+       "netfirewall-port-filter facts; a rule listed with its ports is a firewall-rule fact)."),
+    FactSchema("netfirewall-port-filter", {
+        "rule": "str",               # the rule's Name (InstanceID), "" when the shape does not show it
+        "protocol": "str", "local_ports": "list", "remote_ports": "list",
+    }, "The ports of a Windows Firewall rule (`Get-NetFirewallRule | Get-NetFirewallPortFilter`)."),
 ]

@@ -371,7 +371,7 @@ class _Reader:
     def _objects(self, lines: Iterator[tuple[int, str]], section: Section, parsers: Sequence[Parser],
                  host: str | None, result: SectionResult) -> None:
         """Every record of the section, offered to every object parser (first fitting shape each)."""
-        for record in read_records(lines, section.command):
+        for record in _records(lines, section.command):
             for parser in parsers:
                 before = len(self.kept.facts)
                 self._take(convert(record, parser.shapes), host, parser.name)
@@ -405,6 +405,14 @@ class _Reader:
             text = next(t for n, t in part if n == header.machine_line)
             self.kept.add(Fact("host-name", {"name": header.machine, "source": "PowerShell transcript"},
                                line=header.machine_line, text=text), header.machine)
+
+
+def _records(lines: Iterator[tuple[int, str]], command: str) -> Iterator:
+    """The section's records; what the reading layer cannot read is a ParseError naming the line."""
+    try:
+        yield from read_records(lines, command)
+    except ValueError as exc:
+        raise ParseError(str(exc)) from None
 
 
 def _names_the_host(section: Section, part: list[tuple[int, str]]) -> bool:

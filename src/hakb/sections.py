@@ -148,6 +148,31 @@ def _split_pipeline(command: str) -> list[str]:
     return parts
 
 
+#: Pipeline stages that format, filter, sort or save objects without changing what they are.
+_PASS_THROUGH = frozenset({
+    "format-list", "fl", "format-table", "ft", "format-wide", "fw", "format-custom", "fc",
+    "select-object", "select", "where-object", "where", "?", "sort-object", "sort", "export-csv",
+    "epcsv", "convertto-csv", "convertto-json", "convertto-xml", "export-clixml", "out-file",
+    "out-string", "out-host", "out-default", "out-gridview", "ogv", "tee-object", "tee",
+    "more", "less", "head", "tail", "grep", "egrep", "findstr", "clip", "set-clipboard"})
+
+
+def producer(command: str) -> str:
+    """The pipeline stage whose objects a command prints: the last one that is no formatter,
+    filter or exporter.
+
+    >>> producer("Get-VM app01 | Get-Snapshot | Format-Table -AutoSize")
+    'Get-Snapshot'
+    >>> producer("esxcli network nic list | grep vmnic")
+    'esxcli network nic list'
+    """
+    segments = command_segments(command)
+    for words in reversed(segments):
+        if words[0].lower() not in _PASS_THROUGH:
+            return " ".join(words)
+    return " ".join(segments[0]) if segments else ""
+
+
 def command_matches(command: str, pattern: str) -> bool:
     """True when a pipeline segment of ``command`` runs ``pattern``: same program (case does not
     matter) and the pattern's other words in order among its words (options may come between).

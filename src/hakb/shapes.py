@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Callable, Iterable, Iterator, Sequence
 
-from hakb.model import Artifact, Fact, Head, Parser
+from hakb.model import Artifact, Fact, Head, ParseError, Parser
 from hakb.reading import Record, key, read_records
-from hakb.sections import command_matches, parse_prompt
+from hakb.sections import command_matches, parse_prompt, producer
 
 Item = Record
 
@@ -43,21 +43,30 @@ class Shape:
     convert: Callable[[Record], Iterator[Fact]]
     commands: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
+    #: A further test a record must pass (its reader, command, a value), for objects a property
+    #: set alone cannot tell apart (``Get-ClusterNode`` on 2008 R2 prints only Name and State).
+    when: Callable[[Record], bool] | None = None
 
     def fits(self, record: Record) -> bool:
-        return self.needs <= record.keys()
+        return self.needs <= record.keys() and (self.when is None or bool(self.when(record)))
 
     def runs(self, command: str) -> bool:
-        return bool(command) and any(command_matches(command, c) for c in self.commands)
+        """True when ``command``'s output is this shape's objects (its producing stage runs one
+        of ``commands``: ``Get-VM x | Get-Snapshot`` prints snapshots, not VMs)."""
+        if not command or not self.commands:
+            return False
+        made_by = producer(command)
+        return any(command_matches(made_by, c) for c in self.commands)
 
 
 def shape(name: str, needs: Iterable[str], convert: Callable[[Record], Iterator[Fact]],
-          commands: Sequence[str] | None = None, types: Sequence[str] = ()) -> Shape:
+          commands: Sequence[str] | None = None, types: Sequence[str] = (),
+          when: Callable[[Record], bool] | None = None) -> Shape:
     """A :class:`Shape`, with ``needs`` given as the names a person would write. Without
     ``commands``, the name is the command that prints it (``Get-ClusterParameter``,
     ``esxcli network nic list``)."""
     return Shape(name, frozenset(key(n) for n in needs), convert,
-                 tuple(commands) if commands is not None else (name,), tuple(types))
+                 tuple(commands) if commands is not None else (name,), tuple(types), when)
 
 
 def claim(records: Sequence[Record], command: str, shapes: Sequence[Shape]) -> int:
@@ -92,9 +101,13 @@ def recognise_shapes(head: Head, shapes: Sequence[Shape]) -> int:
 
 def parse_shapes(lines: Iterable[tuple[int, str]], shapes: Sequence[Shape],
                  command: str = "") -> Iterator[Fact]:
-    """Facts of every record that fits a shape (the first that fits); others are skipped."""
-    for record in read_records(lines, command):
-        yield from convert(record, shapes)
+    """Facts of every record that fits a shape (the first that fits); others are skipped.
+    Input the reading layer cannot read is a :class:`hakb.ParseError` naming the line."""
+    try:
+        for record in read_records(lines, command):
+            yield from convert(record, shapes)
+    except ValueError as exc:
+        raise ParseError(str(exc)) from None
 
 
 def object_parser(name: str, shapes: Sequence[Shape], description: str) -> Parser:

@@ -128,10 +128,10 @@ def test_setspn_listing_query_and_duplicates():
         ("http", "mail.example.com"), ("http", "autodiscover.example.com"),
         ("exchangemdb", "outlook.example.com"), ("exchangerfr", "outlook.example.com")]
     assert {f.slots["account"] for f in listed} == {"CN=EXCHASA,CN=Computers,DC=example,DC=com"}
-    duplicate = facts_of(setspn, "setspn-x.txt")
+    duplicate = facts_of(setspn, "setspn-x.txt", "spn-registration")
     assert [f.slots["account"] for f in duplicate] == ["CN=EXCHASA,CN=Computers,DC=example,DC=com",
                                                        "CN=CAS01,CN=Computers,DC=example,DC=com"]
-    queried = facts_of(setspn, "setspn-q.txt")
+    queried = facts_of(setspn, "setspn-q.txt", "spn-registration")
     assert queried[0].slots["spn"] == "exchangeAB/outlook.example.com"
     assert queried[0].slots["account"] == "CN=CAS02,CN=Computers,DC=example,DC=com"
 

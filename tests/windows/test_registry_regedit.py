@@ -1,4 +1,5 @@
-"""The regedit export parser: every value type, both export versions, round trips back to .reg."""
+"""The regedit export parser (an object parser over hakb.reading.registry): every value type, both
+export versions, round trips back to .reg, through the parser alone and through the pipeline."""
 
 from pathlib import Path
 
@@ -9,11 +10,15 @@ from hypothesis import strategies as st
 from hakb import ParseError
 from hakb.model import Head
 from hakb.plugins.windows import regedit
+from hakb.reading import registry as core_registry
 from hakb.testing import parse_bytes, parse_text
 from bundles import samples
 
+from .conftest import pipe
+
 SAMPLES = samples("windows")
 PARSER = regedit.PARSERS[0]
+render_literal, normalise_literal = core_registry.render_literal, core_registry.normalise_literal
 HEADERS = {"5": "Windows Registry Editor Version 5.00", "4": "REGEDIT4"}
 ENCODINGS = {"5": "utf-16-le", "4": "cp1252"}
 
@@ -93,9 +98,9 @@ def test_every_value_type_round_trips(version):
         # Rebuilt from the decoded slots alone (not the raw bytes), the literal is the input's.
         typed = {k: v for k, v in fact.slots.items() if k != "data" or expected["reg_type"] in (
             "REG_BINARY", "REG_NONE", "REG_RESOURCE_LIST")}
-        rebuilt = regedit.render_literal(typed, version=version, prefer_data=False)
-        assert regedit.normalise_literal(rebuilt) == regedit.normalise_literal(literal), name
-        assert fact.slots["literal"] == regedit.normalise_literal(literal)
+        rebuilt = render_literal(typed, version=version, prefer_data=False)
+        assert normalise_literal(rebuilt) == normalise_literal(literal), name
+        assert fact.slots["literal"] == normalise_literal(literal)
         assert fact.slots["key"] == r"HKEY_CURRENT_USER\Software\Example\AllTypes"
         assert fact.slots["hive"] == "HKCU"
 
@@ -105,7 +110,7 @@ def test_deleted_values_and_keys(version):
     facts = parse_bytes(PARSER, export(version, typed_values(version)), name="all.reg")
     deleted = [f for f in facts if f.type == "registry-value" and f.slots.get("deleted")]
     assert [f.slots["name"] for f in deleted] == ["Obsolete"]
-    assert regedit.render_literal(deleted[0].slots) == "-"
+    assert render_literal(deleted[0].slots) == "-"
     keys = [f for f in facts if f.type == "registry-key"]
     assert [(k.slots["subkey"], k.slots["deleted"]) for k in keys] == [
         (r"Software\Example\AllTypes", False), (r"Software\Example\Old", True)]
@@ -132,7 +137,7 @@ def test_committed_samples_round_trip(sample, version):
     assert by_name["Title"]["value"] == 'Größe "quoted" C:\\Temp\\'
     assert by_name["Quota"]["number"] == 6 * 1024**3
     for slots in by_name.values():
-        assert regedit.render_literal(slots, version=version) == slots["literal"] or slots.get("deleted")
+        assert render_literal(slots, version=version) == slots["literal"] or slots.get("deleted")
 
 
 def test_headerless_export_guesses_string_encoding():
@@ -140,12 +145,12 @@ def test_headerless_export_guesses_string_encoding():
             '"Wide"=hex(2):61,00,62,00,00,00\n"Narrow"=hex(2):61,62,00\n')
     facts = {f.slots["name"]: f.slots for f in parse_text(PARSER, text) if f.type == "registry-value"}
     assert facts["Wide"]["value"] == "ab" and facts["Narrow"]["value"] == "ab"
-    assert regedit.recognise(Head("paste.txt", text)) == 50
+    assert PARSER.recognise(Head("paste.txt", text)) == 90
 
 
 def test_pasted_prompt_before_the_header_is_skipped():
     text = 'C:\\>reg export HKCU\\Software\\Example x.reg\nREGEDIT4\n\n[HKEY_CURRENT_USER\\Software\\Example]\n"A"="b"\n'
-    assert regedit.recognise(Head("x.txt", text)) == 100
+    assert PARSER.recognise(Head("x.txt", text)) == 90
     facts = [f for f in parse_text(PARSER, text) if f.type == "registry-value"]
     assert facts[0].slots["value"] == "b"
 
@@ -164,9 +169,9 @@ def test_value_before_any_key_is_an_error():
 
 
 def test_recognises_by_content_not_name():
-    assert regedit.recognise(Head("notes.txt", "Windows Registry Editor Version 5.00\n\n[HKEY_USERS\\.DEFAULT]")) == 100
-    assert regedit.recognise(Head("x.reg", "hello")) == 10
-    assert regedit.recognise(Head("x.txt", "Name : value")) == 0
+    assert PARSER.recognise(Head("notes.txt", "Windows Registry Editor Version 5.00\n\n[HKEY_USERS\\.DEFAULT]")) == 90
+    assert PARSER.recognise(Head("x.reg", "hello")) == 0
+    assert PARSER.recognise(Head("x.txt", "Name : value")) == 0
 
 
 def test_users_hive_splits_off_the_sid():
@@ -194,7 +199,7 @@ def test_rendered_values_parse_back_to_themselves(value, number, qword, items, b
         {"form": "hex", "data": blob.hex()},
     ]
     lines = [HEADERS["5"], "", "[HKEY_LOCAL_MACHINE\\SOFTWARE\\Example]"]
-    lines += [wrapped(f'"v{i}"', regedit.render_literal(s, prefer_data=False)) for i, s in enumerate(slots_list)]
+    lines += [wrapped(f'"v{i}"', render_literal(s, prefer_data=False)) for i, s in enumerate(slots_list)]
     data = b"\xff\xfe" + "\r\n".join(lines).encode("utf-16-le")
     facts = [f for f in parse_bytes(PARSER, data, name="h.reg") if f.type == "registry-value"]
     assert [f.slots.get("value") for f in facts][0] == value
@@ -215,3 +220,23 @@ def test_string_value_holding_line_breaks():
 def test_unclosed_string_is_reported():
     with pytest.raises(ParseError):
         list(parse_text(PARSER, 'REGEDIT4\n\n[HKEY_CURRENT_USER\\Software\\Example]\n"Notes"="never closed\n'))
+
+
+@pytest.mark.parametrize("sample", ["all-types-v5.reg", "all-types-v4.reg", "office-uninstall.reg"])
+def test_the_pipeline_gives_what_the_parser_gives(sample):
+    """In a diagnosis the core reads the records and offers them to every object parser."""
+    data = (SAMPLES / sample).read_bytes()
+    alone = [(f.type, f.line, dict(f.slots)) for f in parse_bytes(PARSER, data, name=sample)]
+    piped = [(f.type, f.line, dict(f.slots)) for f in pipe(data, sample)]
+    assert piped == alone and alone
+
+
+def test_office_uninstall_keys_come_as_registry_facts():
+    """Office products are decoded by the exchange plugin from these same records; windows gives
+    the keys and values as they are."""
+    facts = parse_bytes(PARSER, (SAMPLES / "office-uninstall.reg").read_bytes(), name="office.reg")
+    assert not [f for f in facts if f.type.startswith("office-")]
+    names = [f.slots["value"] for f in facts if f.type == "registry-value" and f.slots["name"] == "DisplayName"]
+    assert "Microsoft Office Professional Plus 2007" in names
+    keys = [f.slots["subkey"] for f in facts if f.type == "registry-key"]
+    assert any(k.endswith("{90120000-0011-0000-0000-0000000FF1CE}") for k in keys)

@@ -57,3 +57,33 @@ def test_eviction_from_cluster_log_with_symptoms_in_window():
 def test_no_eviction_no_finding():
     facts = [fact("cluster-log-event", kind="missed-heartbeat", node="198.51.100.12", epoch=1000)]
     assert run_facts(facts).findings == []
+
+
+def test_cluster_node_evicted_example(run_example):
+    case = run_example("cluster-node-evicted")
+    finding = only_finding(case, "cluster-node-evicted")
+    assert finding.key == "app02" and finding.severity == "error"
+    assert "Cluster node APP02 was removed" in finding.summary and "2019-03-14T13:00:13.000" in finding.summary
+    assert finding.values["reporter"] == ["APP01.example.com"]
+    assert sorted(finding.values["symptom"]) == ["missed-heartbeat", "node-disconnected", "route-down", "unreachable"]
+    assert {e.artifact.split("/")[-1] for e in finding.evidence} == {"system-1135.txt", "cluster.log"}
+    assert [f.id for f in case.findings] == ["cluster-node-evicted"]
+
+
+def test_nlb_display_on_cluster_node_example(run_example):
+    case = run_example("nlb-display-on-cluster-node")
+    finding = only_finding(case, "windows-nlb-on-failover-cluster")
+    assert finding.key == "web01" and "198.51.100.80" in finding.summary
+    assert finding.values["nlb"] == ["nlb display shows NLB cluster 198.51.100.80"]
+
+
+def test_every_example_of_this_pack_names_its_findings_in_its_readme(run_example):
+    from .conftest import EXAMPLES
+    for folder in sorted(p for p in EXAMPLES.iterdir() if p.is_dir()):
+        case = run_example(folder.name)
+        readme = (folder / "README.md").read_text()
+        if folder.name.endswith("-healthy"):
+            assert case.findings == [], folder.name
+            continue
+        assert case.findings, folder.name
+        assert all(f.id in readme for f in case.findings), folder.name

@@ -24,9 +24,10 @@ SNIFF_LINES = 40
 def _structured():
     """(looks_like, read) of each structured format, most distinctive first: a registry export
     starts with ``[`` like JSON does; a listing or CSV is told only after the others."""
-    from hakb.reading import csv, esxi, json, listing, registry, xml
+    from hakb.reading import csv, esxi, events, json, listing, registry, xml
 
-    return ((registry.looks_like, registry.read), (xml.looks_like, xml.read),
+    return ((registry.looks_like, registry.read), (events.looks_like, events.read),
+            (xml.looks_like, xml.read),
             (json.looks_like, json.read), (esxi.looks_like_keyvalue, esxi.read_keyvalue),
             (esxi.looks_like_vmodl, esxi.read_vmodl), (csv.looks_like, csv.read),
             (listing.looks_like, listing.read))

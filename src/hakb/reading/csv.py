@@ -204,14 +204,13 @@ def _read_rows(source: _Source, table: _Table) -> Iterator[Record]:
         if not any(field.strip() for field in row):
             continue
         number, text = consumed[0]
-        extra = [f for f in row[len(table.names):] if f.strip()]
-        if extra:
-            raise ValueError(f"line {number}: {len(row)} fields where the header at line "
-                             f"{table.line} names {len(table.names)}")
+        # Fields past the header have no name of their own (Event Viewer's CSV export puts the
+        # message there): they are kept as column7, column8, ... rather than refused.
+        names = list(table.names) + [f"column{i + 1}" for i in range(len(table.names), len(row))]
         record = Record(shape=SHAPE, type_name=table.type_name, first_line=number)
-        record.columns = [n for n in table.names if n]
+        record.columns = [n for n in names if n]
         seen: set[str] = set()
-        for name, value in zip(table.names, row):
+        for name, value in zip(names, row):
             if not name or key(name) in seen:
                 continue  # esxcli's trailing comma; a repeated column keeps its first value
             seen.add(key(name))

@@ -60,6 +60,8 @@ _DIR = re.compile(
     r"\s+(?P<name>.+?)\s*$")
 _DIR_HEADER = re.compile(r"^\s+\S.*?\s(?P<dir>(?:[A-Za-z]:\\|\\\\)\S.*?)\s*$")
 _TARGET = re.compile(r"^(?P<name>.*?)\s+\[(?P<target>[^\]]*)\]$")
+#: dir's summary lines: "2 File(s)  42,949,672,960 bytes", "2 Datei(en)", "3 Dir(s) ... bytes free".
+_DIR_SUMMARY = re.compile(r"^\s*\d+\s+\S+\(\S+\)\s+.*$")
 
 
 def _clean(text: str) -> str:
@@ -107,7 +109,14 @@ def looks_like(head_lines: list[str]) -> bool:
     lines = [line for line in lines if line.strip()][:8]
     if not lines:
         return False
-    if any(_LS.match(line) or _DIR.match(line.strip()) for line in lines):
+    if any(_LS.match(line) for line in lines):
+        return True
+    # A dir line (date, time, size, name) looks like many a table row (Get-WinEvent prints date,
+    # time, an id and text): a dir listing shows its "Directory of" header, or is mostly such lines.
+    dirs = sum(1 for line in lines if _DIR.match(line.strip()))
+    if dirs and (any(_DIR_HEADER.match(line) for line in lines) or dirs * 2 > len(lines)
+                 and all(_DIR.match(line.strip()) or _DIR_HEADER.match(line) or _DIR_SUMMARY.match(line)
+                         for line in lines)):
         return True
     return all(_du_line(line) for line in lines)
 

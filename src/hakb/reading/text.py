@@ -148,9 +148,15 @@ def _cut(text: str, starts: list[int]) -> list[str]:
 
 
 def _split_row(text: str, spans: list[tuple[int, int]]) -> list[str]:
-    """Cells of one row: cut at the columns' starts; where a value overflows its column (a cut
-    would fall inside a word) the cut moves right to the next gap, or the row is split on
-    whitespace when that gives exactly one token per column."""
+    """Cells of one row: cut at the columns' starts. Where a cut would fall inside a word, the row
+    is split on whitespace when that gives exactly one token per column; else a word ending
+    where the column's rule ends is a right-aligned value wider than its header (the column starts
+    with it), and any other word is the left column's value running over (the cut moves right).
+
+    >>> _split_row("3/14/2019 1:00:13 PM          1135 Critical         Cluster node 'EX02' removed",
+    ...            [(0, 11), (32, 34), (35, 51), (52, 59)])
+    ['3/14/2019 1:00:13 PM', '1135', 'Critical', "Cluster node 'EX02' removed"]
+    """
     starts = [s for s, _ in spans]
     if starts:
         starts[0] = 0
@@ -165,11 +171,26 @@ def _split_row(text: str, spans: list[tuple[int, int]]) -> list[str]:
     for index, b in enumerate(starts):
         b = max(b, floor)
         if 0 < b < len(text) and not text[b - 1].isspace() and not text[b].isspace():
-            gap = re.compile(r"\s+").search(text, b)
-            b = gap.end() if gap else len(text)
+            word_start = b
+            while word_start > floor and not text[word_start - 1].isspace():
+                word_start -= 1
+            word_end = b
+            while word_end < len(text) and not text[word_end].isspace():
+                word_end += 1
+            if index and word_start > floor and abs(word_end - spans[index][1]) <= 1:
+                # a right-aligned value wider than its header (``1135`` under ``--``): the word
+                # belongs to this column, which starts where the word does
+                b = word_start
+            else:
+                # the value of the column on the left runs over: the cut moves to the next gap
+                gap = _GAP.search(text, b)
+                b = gap.end() if gap else len(text)
         moved.append(b)
         floor = b + 1
     return _cut(text, moved)
+
+
+_GAP = re.compile(r"\s+")
 
 
 def format_table(lines: Iterable[Line]) -> Iterator[Record]:
@@ -313,7 +334,7 @@ def read_output(lines: Iterable[Line]) -> Iterator[Record]:
 
 #: ``Name: value`` (esxcli, systeminfo, ipconfig with dot leaders ``Name . . . : value``). The name
 #: is a few words; the colon is followed by white space or the end of the line.
-_FIELD = re.compile(r"^(?P<indent>[ \t]*)(?P<name>[A-Za-z][\w()/#%&+.'-]*(?: [\w()/#%&+'-]+){0,6}?)"
+_FIELD = re.compile(r"^(?P<indent>[ \t]*)(?P<name>[^\W\d_][\w()/#%&+.'\u2019-]*(?: [\w()/#%&+'\u2019-]+){0,6}?)"
                     r"(?:[ .]*?)\s?:(?:[ \t]+(?P<value>.*?))?[ \t]*$")
 _TITLE = re.compile(r"^(?P<name>\S.*?):?\s*$")
 
@@ -322,8 +343,8 @@ def _field(text: str) -> re.Match | None:
     match = _FIELD.match(text)
     if match is None:
         return None
-    name = match.group("name")
-    if name.endswith((" ", ".")) or "  " in name:
+    name = match.group("name").rstrip(".")
+    if not name or name.endswith(" ") or "  " in name:
         return None
     return match
 
@@ -336,9 +357,18 @@ class _BlockBuilder:
         self.items: list[str] = []
 
     def add(self, number: int, text: str, match: re.Match) -> None:
-        self._close_field()
         name = match.group("name").rstrip(" .")
-        self.record.set(name, (match.group("value") or "").strip(), number, text)
+        value = (match.group("value") or "").strip()
+        if name in self.record:
+            # a name printed twice in one block (ipconfig's second IPv4 address): one more item
+            self._close_field()
+            item = self.record.value(name)
+            item.items = (item.items or ([item.value] if item.value else [])) + [value]
+            item.value = ", ".join(item.items)
+            self.last, self.items = None, []
+            return
+        self._close_field()
+        self.record.set(name, value, number, text)
         self.indent = len(match.group("indent")) if self.indent < 0 else self.indent
         self.last = name
         self.items = []
