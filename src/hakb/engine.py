@@ -417,6 +417,23 @@ class Session:
         """Load one rule file of a pack (see :meth:`load_pack`)."""
         return self.load_pack(pack, [path])
 
+    def _pattern_problems(self, path: Path, paths: Sequence[Path]) -> list[str]:
+        """Unknown fact types and slots in a file CLIPS refused (:func:`hakb.strictkb.pattern_problems`)."""
+        from hakb.strictkb import defined_templates, pattern_problems
+
+        try:
+            sources = {Path(p): Path(p).read_text(encoding="utf-8") for p in paths}
+        except (OSError, UnicodeDecodeError):
+            return []
+        own = set().union(*map(defined_templates, sources.values()))
+        templates = {name: frozenset(schema.slots) | {"fid", "host", "artifact", "line"}
+                     for name, schema in self.schemas.items()}
+        for template in self.env.templates():
+            if not template.implied:  # CLIPS makes implied ones of unknown pattern names
+                templates.setdefault(template.name, frozenset(slot.name for slot in template.slots))
+        functions = set(builtin_functions()) | {f.name for f in self.env.functions()}
+        return pattern_problems(sources[Path(path)], Path(path).name, templates, functions, own)
+
     def load_pack(self, pack: str, paths: Sequence[Path]) -> bool:
         """Load a pack's rule files; on failure record why under ``pack`` and return False.
 
@@ -431,7 +448,8 @@ class Session:
                 self.env.load(str(path))
             except clips.CLIPSError as exc:
                 message = self.capture.take_errors() or str(exc)
-                self.errors.setdefault(pack, []).append(explain_load_error(message, path))
+                named = self._pattern_problems(path, paths)  # CLIPS says only "Check appropriate syntax"
+                self.errors.setdefault(pack, []).extend(named or [explain_load_error(message, path)])
                 loaded = False
         self.capture.take_errors()
         now = _constructs(self.env)

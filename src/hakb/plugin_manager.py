@@ -187,7 +187,10 @@ class PackFolder:
 
     def __init__(self, path: Path, name: str | None = None) -> None:
         self.path = Path(path)
-        self.name = name or self.path.resolve().name
+        folder = self.path.resolve()
+        # src/acme_ntp/kb is the pack of acme-ntp: a generic folder name says nothing
+        generic = folder.name.lower() in ("kb", "knowledge", "pack", "rules")
+        self.name = name or (folder.parent.name.replace("_", "-") if generic else folder.name)
 
     @hookspecs.hookimpl
     def hakb_knowledge_packs(self):

@@ -19,6 +19,7 @@ COMMANDS = {
     "parse": "hakb.cli.plugins:parse",
     "config": "hakb.cli.config:config",
     "batch": "hakb.cli.batch:batch",
+    "plugin": "hakb.cli.scaffold:plugin",
 }
 
 #: ``hakb kb NAME``
@@ -26,4 +27,5 @@ KB_COMMANDS = {
     "list": "hakb.cli.kb:kb_list",
     "show": "hakb.cli.kb:kb_show",
     "search": "hakb.cli.kb:kb_search",
+    "check": "hakb.cli.kb:kb_check",
 }
