@@ -231,7 +231,8 @@ def fact(fact_type: str, /, line: int = 1, text: str = "", host: str | None = No
 def run_facts(facts: Iterable[Fact], plugins: Sequence[object | str] | tuple = (),
               as_of: datetime | None = None, *, only: bool = False, builtins: bool = False) -> Diagnosis:
     """Run the knowledge over ``facts``: every installed pack plus the plugin objects in
-    ``plugins`` (with ``only``: just ``plugins``, and hakb's own when ``builtins``).
+    ``plugins``; with ``only``, or when ``plugins`` names entry points (``["acme-ntp"]``), just
+    ``plugins`` (and hakb's own when ``builtins``).
 
     Each fact is first checked against its schema, as the pipe checks a parser's facts: a fact
     of an unknown type or with a slot value of the wrong type fails here, naming it."""
@@ -239,6 +240,7 @@ def run_facts(facts: Iterable[Fact], plugins: Sequence[object | str] | tuple = (
     from hakb.plugin_manager import fact_schemas, get_plugin_manager
 
     plugins = tuple(plugins)
+    only = only or any(isinstance(p, str) for p in plugins)
     pm = plugin_manager(plugins, builtins) if only else get_plugin_manager(extra=plugins)
     schemas = fact_schemas(pm)
     facts = list(facts)
