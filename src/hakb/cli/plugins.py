@@ -19,8 +19,12 @@ def plugins(as_json: bool) -> None:
     """
     from hakb.plugin_manager import describe, get_plugin_manager
 
+    from hakb.hookspecs import API_VERSION
+
     pm = get_plugin_manager()
     infos = describe(pm)
+    if not as_json:
+        echo(f"plugin API version {API_VERSION} (hakb.hookspecs)")
     if as_json:
         rows = [{"name": i.name, "version": i.version, "hooks": list(i.hooks)} for i in infos]
         rows += [{"name": name, "version": pm.versions.get(name), "hooks": [], "error": message}
@@ -40,10 +44,15 @@ def plugins(as_json: bool) -> None:
 @click.argument("names", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def schemas(names, as_json: bool) -> None:
-    """List fact types and their slots (what rules can match), e.g. `hakb schemas host-nic`."""
+    """List fact types and their slots (what rules can match), e.g. `hakb schemas host-nic`.
+
+    The templates hakb itself defines (hakb-finding, hakb-relate, hakb-unverified, hakb-case:
+    what rules assert and read) are listed too; every plugin fact type also has the
+    provenance slots fid, host, artifact and line.
+    """
     from hakb.plugin_manager import fact_schemas, get_plugin_manager
 
-    found = fact_schemas(get_plugin_manager())
+    found = {**core_templates(), **fact_schemas(get_plugin_manager())}
     chosen = [found[n] for n in sorted(found) if not names or n in names]
     unknown = sorted(set(names) - set(found))
     if unknown:
@@ -56,6 +65,28 @@ def schemas(names, as_json: bool) -> None:
         echo(f"{schema.name}: {schema.doc}".rstrip(": "))
         for slot, kind in schema.slots.items():
             echo(f"  {slot:24} {kind}")
+
+
+def core_templates() -> dict:
+    """hakb's own templates (:data:`hakb.engine.CORE_CONSTRUCTS`) as schemas, for listing:
+    slot types are CLIPS's (STRING, INTEGER, ...), a multislot is a list."""
+    import re
+
+    from types import SimpleNamespace
+
+    from hakb.engine import CORE_CONSTRUCTS
+
+    found = {}
+    for source in CORE_CONSTRUCTS:
+        name = re.search(r"deftemplate\s+(\S+)", source).group(1)
+        doc = " ".join(re.search(r'"(.*?)"', source, re.S).group(1).split())
+        slots = {}
+        for kind, slot, rest in re.findall(r"\((slot|multislot)\s+([\w-]+)([^()]*(?:\([^()]*\)[^()]*)*)\)", source):
+            types = re.search(r"\(type ([^)]*)\)", rest)
+            slots[slot] = "list" if kind == "multislot" else (types.group(1).lower() if types else "any")
+        # not a FactSchema: hakb- names are reserved to the core, and the types are CLIPS's
+        found[name] = SimpleNamespace(name=name, slots=slots, doc=f"(hakb) {doc}")
+    return found
 
 
 @click.command()
