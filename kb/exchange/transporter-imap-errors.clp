@@ -46,6 +46,23 @@
   (assert (hakb-finding (id "transporter-imap-errors") (key ?h) (evidence ?e)
             (vars error (transporter-error-label ?k)))))
 
+(deffunction transporter-reported-kind (?text)
+  "The kind of IMAP fetch failure a ticket's words name, or FALSE."
+  (bind ?text (lowcase ?text))
+  (if (str-index "fetch parse error" ?text) then (return "fetch-parse-error"))
+  (if (str-index "readline returned a null" ?text) then (return "readline-null"))
+  FALSE)
+
+(defrule transporter-imap-errors-reported
+  "The ticket (hakb triage) names the error although no trace was collected: the same fault,
+   less sure, so that what decides the fix is asked for."
+  ?a <- (triage-answer (topic "symptom") (answer ?t&:(transporter-reported-kind ?t)))
+  (not (transporter-error))
+  =>
+  (assert (transporter-case (host "")))
+  (assert (hakb-finding (id "transporter-imap-errors") (key "") (evidence ?a) (confidence 0.5)
+            (vars error (transporter-error-label (transporter-reported-kind ?t)) reported "yes"))))
+
 (defrule transporter-imap-errors-batch-set
   "ImapFetchBatchSize is in the exported Preferences key."
   (transporter-case (host ?h))

@@ -79,11 +79,32 @@ SCHEMAS += [
         "content_index": "str",          # Healthy | Failed | Crawling ...
         "last_inspected": "str",
         "last_inspected_epoch": "int",
-        "source": "str",                 # fl | table
+        "source": "str",                 # the shape it was read from: fl | table | csv | json | clixml
+        "listing": "str",                # the command whose output listed it ("" without a prompt): one
+                                         # transcript holds several listings, which may name a copy each
     }, "A mailbox database copy (`Get-MailboxDatabaseCopyStatus`)."),
     FactSchema("exchange-replication-check", {
         "server": "str", "check": "str", "result": "str", "error": "str", "passed": "bool",
     }, "One check of `Test-ReplicationHealth`."),
+    FactSchema("exchange-cms-status", {
+        "name": "str",                   # the clustered mailbox server (Identity), e.g. CMS01
+        "fqdn": "str",                   # ClusteredMailboxServerName
+        "state": "str",                  # Online | Offline | PartialOnline | Failed | Pending ...
+        "operational_machines": "list",  # the nodes that are up for it, without their <roles>
+        "active_node": "str",            # the one marked <Active>
+        "quorum_owner": "str",           # the one marked <Quorum Owner>
+        "failed_resources": "list",
+        "failed_replication_hosts": "list",
+    }, "An Exchange 2007 clustered mailbox server's state (`Get-ClusteredMailboxServerStatus`)."),
+    FactSchema("exchange-sg-copy", {
+        "server": "str",                 # the clustered mailbox server (CMS01 of CMS01\\SG1), "" when not shown
+        "storage_group": "str",
+        "status": "str",                 # SummaryCopyStatus: Healthy | Failed | Suspended | Seeding ...
+        "copy_queue": "int", "replay_queue": "int",
+        "last_inspected": "str", "last_inspected_epoch": "int",
+        "failed_message": "str", "suspend_comment": "str",
+        "failed": "bool", "suspended": "bool",   # the Failed and Suspend flags, when shown
+    }, "An Exchange 2007 storage group copy (CCR or SCR) as `Get-StorageGroupCopyStatus` shows it."),
 
     FactSchema("transporter-error", {
         "kind": "str",       # fetch-parse-error | readline-null

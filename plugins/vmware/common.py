@@ -1,4 +1,4 @@
-"""Helpers shared by the VMware parsers: MAC and disk-name normalisation, path pieces."""
+"""Helpers shared by the VMware parsers: MAC and disk-name normalisation, path pieces, values as printed."""
 
 from __future__ import annotations
 
@@ -81,3 +81,51 @@ def vm_of_vmx(path: str) -> str:
     """
     name = (path or "").strip().strip("'\"").replace("\\", "/").rsplit("/", 1)[-1]
     return name[:-4] if name.lower().endswith(".vmx") else ""
+
+
+_NOT_SET = {"n/a", "na", "-", "none", "null", "<unset>", "<none>"}
+
+
+def present(value: str | None) -> str:
+    """A value as printed, "" for the ways tools say "none" (``N/A``, ``-``, ``<unset>``, empty).
+
+    >>> present(" N/A "), present("vSwitch0")
+    ('', 'vSwitch0')
+    """
+    text = (value or "").strip().strip('"')
+    return "" if text.lower() in _NOT_SET else text
+
+
+def integer(value: str | None) -> int | None:
+    """An integer as printed (``1500``, ``1,500``), None when there is none.
+
+    >>> integer("9000"), integer("1,500"), integer("N/A")
+    (9000, 1500, None)
+    """
+    from hakb.formats import parse_int
+
+    return parse_int(present(value))
+
+
+#: UUID-style VMFS volume names: ``5a1b2c3d-1a2b3c4d-5e6f-001122334455`` (and NFS ``1a2b3c4d-5e6f7a8b``).
+VOLUME_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{8}(?:-[0-9a-f]{4}-[0-9a-f]{12})?$", re.I)
+
+
+def readable(parser):
+    """``parser`` (an object parser) with what the reading layer cannot read (CSV cut inside a
+    quote, broken JSON or XML) reported as :class:`hakb.ParseError` naming the line, as the parser
+    contract asks when the parser is used on its own (tests, ``hakb parse``). In a diagnosis the
+    core reads the records itself and reports such a section as an error either way."""
+    import dataclasses
+
+    from hakb import ParseError
+
+    parse = parser.parse
+
+    def parse_records(lines, artifact):
+        try:
+            yield from parse(lines, artifact)
+        except ValueError as exc:
+            raise ParseError(f"the output cannot be read: {exc}") from None
+
+    return dataclasses.replace(parser, parse=parse_records)

@@ -11,7 +11,8 @@ becomes a ``vm-log-event`` of kind ``lock-failed`` for VM app01 on datastore ds0
 continuation lines are joined into the event they continue (the evidence line is the first).
 Lines that are not symptoms yield nothing. The log is streamed: only the current event and a small,
 bounded map of operation ids to VMs are kept. Lock dumps the kernel writes into vmkernel.log
-(``FS3: <START file>`` blocks) are read by :class:`~hakb.plugins.vmware.vmkfstools.LockDumpReader`.
+(``FS3: <START file>`` blocks) are not read here: the ``vmware-vmkfstools`` parser reads them
+as an embedded parser, wherever they are.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from typing import Iterable, Iterator
 
 from hakb import Artifact, Fact, Head, Parser
 from hakb.plugins.vmware.common import datastore_of, disk_key, vm_of_vmx, volume_parts
-from hakb.plugins.vmware.vmkfstools import LockDumpReader
 
 _ISO = r"\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)?"
 _HOSTD = re.compile(
@@ -316,29 +316,24 @@ def recognise(head: Head) -> int:
 def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact]:
     own_host = artifact.host is None
     events = LogEventReader(artifact.name, host_from_content=own_host)
-    locks = LockDumpReader(host_from_prompt=own_host)
     for number, text in lines:
         yield from events.feed(number, text)
-        yield from locks.feed(number, text)
     yield from events.close()
-    yield from locks.close()
 
 
 #: What the core's scanner must give this parser of a log (every other line yields nothing):
-#: lines with a symptom word, the lines the readers learn from (DLX volume lines, vmware.log's
-#: displayName, lock dump frames and headers, the failures that name an unnamed dump), each
-#: with its whole hostd record (the word may be on a ``-->`` line) and the dump header's lines.
-#: Not given, so not learnt from: a hostd line naming a VM for an operation id, when no symptom
-#: is on it (a later task line of that operation then names no VM), and a .vmx path in a
-#: vmware.log that has no displayName line.
-SIGNATURES = _HINTS + ("DLX", "displayName", "[type", "<START", "<END", "vmkfstools",
-                       "Failed to open", "RO Owner")
+#: lines with a symptom word and the lines the reader learns from (DLX volume lines, vmware.log's
+#: displayName), each with its whole hostd record (the word may be on a ``-->`` line). Lock dumps
+#: are the embedded vmkfstools parser's. Not given, so not learnt from: a hostd line naming a VM
+#: for an operation id, when no symptom is on it (a later task line of that operation then names
+#: no VM), and a .vmx path in a vmware.log that has no displayName line.
+SIGNATURES = _HINTS + ("DLX", "displayName")
 #: A line continuing the event before it, as :meth:`LogEventReader.feed` joins them.
 CONTINUATION = "-->|" + _HOSTD.pattern.lstrip("^").replace("(?P<msg>.*)$", "-->")
 
 PARSERS = [
     Parser("vmware-logs", recognise, parse,
            "hostd.log, vmware.log, vmkernel.log and ESX syslog -> vm-log-event (lock, disk, "
-           "consolidation, space and question symptoms); kernel lock dumps -> vmfs-lock",
+           "consolidation, space and question symptoms)",
            signatures=SIGNATURES, context=5, context_before=MAX_PARTS, continuation=CONTINUATION),
 ]

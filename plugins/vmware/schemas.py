@@ -37,9 +37,16 @@ SCHEMAS = [
         "portgroup": "str",
         "vds": "str",         # VDS name for vmk interfaces on a distributed switch
         "ip": "str",
-        "source": "str",      # esxcfg-nics | esxcli-nic-list | esxcli-ip-interface | esxcfg-vmknic |
-                              # inventory-csv
+        "source": "str",      # the command that listed it: esxcfg-nics | esxcli-nic-list |
+                              # esxcli-ip-interface | esxcfg-vmknic | Get-VMHostNetworkAdapter
     }, "A network interface of a host (the fact's host slot says which)."),
+    FactSchema("host-ip", {
+        "name": "str",        # vmk0
+        "ip": "str",
+        "netmask": "str",
+        "family": "str",      # IPv4
+        "source": "str",      # esxcli-ipv4 (esxcli network ip interface ipv4 get)
+    }, "An address of a host's vmkernel interface, listed apart from the interface itself."),
     FactSchema("vmfs-active-host", {
         "datastore": "str", "mac": "str",
     }, "A host (by MAC) that `vmkfstools --activehosts` reports as using a datastore."),

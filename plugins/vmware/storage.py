@@ -1,7 +1,7 @@
 """Datastore capacity and VM folder listings: the facts that show a datastore filled by snapshots.
 
-The parsers live in ``storage_datastores`` (df, esxcli storage filesystem list) and
-``storage_listing`` (ls of a VM folder); this module gathers them with the fact types they
+The parsers live in ``storage_datastores`` (df, esxcli storage filesystem list, Get-Datastore)
+and ``storage_listing`` (ls, du, dir of a VM folder); this module gathers them with the fact types they
 produce, so the plugin sees one ``storage`` module. Rules in kb/vmware/datastore-full.clp and
 kb/vmware/snapshot-chain.clp match these names and slots.
 """
@@ -23,7 +23,7 @@ SCHEMAS = [
         "size_text": "str",   # size for people: "499.8 GB"
         "free_text": "str",
         "exact": "bool",      # False when the source rounded (df -h)
-        "source": "str",      # df | esxcli-filesystem
+        "source": "str",      # df | esxcli-filesystem | Get-Datastore
     }, "Size and free space of one datastore as a host saw it."),
     FactSchema("vm-file", {
         "vm": "str",          # the VM the folder belongs to (.vmx name, else folder name)

@@ -1,16 +1,15 @@
-"""Datastore capacity from ESXi ``df`` / ``df -h`` and ``esxcli storage filesystem list``.
+"""Datastore capacity as objects: ESXi ``df``, ``esxcli storage filesystem list``, PowerCLI ``Get-Datastore``.
 
-Both say how big each mounted volume is and how much is free; rules judge the free share.
-``df`` (busybox) on ESXi::
+Each says how big a mounted volume is and how much is free; rules judge the free share. The core
+reads the text shape (:mod:`hakb.reading`); a shape here maps one kind of object:
 
-    Filesystem   Size   Used Available Use% Mounted on
-    VMFS-6     499.8G 496.1G      3.7G  99% /vmfs/volumes/datastore1
-
-``esxcli storage filesystem list`` prints exact bytes in fixed-width columns under a dashed rule::
-
-    Mount Point                                        Volume Name  UUID                                 Mounted  Type            Size          Free
-    -------------------------------------------------  -----------  -----------------------------------  -------  ------  ------------  ------------
-    /vmfs/volumes/5a1b2c3d-1a2b3c4d-5e6f-005056000001  datastore1   5a1b2c3d-1a2b3c4d-5e6f-005056000001     true  VMFS-6  536602476544    3972005888
+* ``df`` / ``df -h`` (busybox on ESXi: ``Filesystem Size|Bytes Used Available Use% Mounted on``;
+  ``-h`` sizes such as ``499.8G`` are rounded, so ``exact`` is false);
+* ``esxcli storage filesystem list`` (exact bytes; default table, ``--formatter=csv``, ``xml``,
+  ``json``, ``keyvalue``);
+* ``Get-Datastore`` (``FreeSpaceGB``/``CapacityGB``, or ``FreeSpaceMB``/``CapacityMB`` in older
+  PowerCLI), in any PowerShell shape and locale (``3,69921875``); ``Format-Table`` prints GB with
+  three decimals, so its sizes are not exact.
 
 Only datastore file systems are kept (VMFS, NFS, vSAN, vVols); boot banks (vfat) and the
 in-memory root (visorfs) say nothing about where VMs live.
@@ -19,19 +18,15 @@ in-memory root (visorfs) say nothing about where VMs live.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Iterator
+from typing import Iterator
 
-from hakb import Fact, Head, ParseError, Parser
-from hakb.plugins.vmware.storage_common import VOLUME_UUID
-from hakb.formats import human_size, size_bytes
-from hakb.sections import split_command
+from hakb import Fact, ParseError
+from hakb.formats import human_size, parse_bool, parse_decimal, size_bytes
+from hakb.reading import Record
+from hakb.shapes import evidence, object_parser, shape
+from hakb.plugins.vmware.common import VOLUME_UUID, present, readable
 
 _DATASTORE_TYPES = re.compile(r"^(vmfs|nfs|vsan|vvol|pmem)", re.I)
-_DF_HEADER = re.compile(r"^\s*Filesystem\s+(Size|Bytes|1[Kk]-blocks)\s+Used\s+Avail(able)?\s+Use%\s+Mounted on\s*$")
-_DF_ROW = re.compile(r"^\s*(?P<fs>\S+)\s+(?P<size>\S+)\s+(?P<used>\S+)\s+(?P<avail>\S+)\s+"
-                     r"(?P<pct>\d+%|-)\s+(?P<mount>/.*?)\s*$")
-_FS_HEADER = re.compile(r"^\s*Mount Point\s+Volume Name\s+UUID\s+Mounted\s+Type\s+Size\s+Free\s*$")
-_RULE = re.compile(r"^\s*-{3,}(\s+-{3,})+\s*$")
 
 
 def _free_pct(size: int | None, free: int | None) -> float | None:
@@ -48,95 +43,97 @@ def _name_of(mount: str) -> tuple[str, str]:
     return last, ""
 
 
-# -- df ------------------------------------------------------------------------------------------
-
-def recognise_df(head: Head) -> int:
-    lines = head.lines
-    if not any(_DF_HEADER.match(line) for line in lines[:40]):
-        return 0
-    vmfs = any((m := _DF_ROW.match(line)) and _DATASTORE_TYPES.match(m.group("fs"))
-               and "/vmfs/volumes/" in m.group("mount") for line in lines)
-    return 100 if vmfs else 20
+def _sizes(record: Record, *texts: str | None) -> list[int]:
+    values = [size_bytes(text or "") for text in texts]
+    if None in values:
+        line, text = evidence(record, *record.names()[:1])
+        raise ParseError(f"line {line}: cannot read the sizes in {text.strip()!r}")
+    return values
 
 
-def parse_df(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
-    unit = None  # "bytes" | "human" | "kib", from the header
-    for number, text in lines:
-        if _DF_HEADER.match(text):
-            word = text.split()[1]
-            unit = "bytes" if word == "Bytes" else "kib" if word.lower() == "1k-blocks" else "human"
-            continue
-        if unit is None or split_command(text, ("df",)):
-            continue
-        row = _DF_ROW.match(text)
-        if not row or not _DATASTORE_TYPES.match(row.group("fs")):
-            continue
-        values = [size_bytes(row.group(k)) for k in ("size", "used", "avail")]
-        if None in values:
-            raise ParseError(f"line {number}: cannot read the sizes in {text.strip()!r}")
-        if unit == "kib":
-            values = [v * 1024 for v in values]
-        size, used, free = values
-        name, uuid = _name_of(row.group("mount"))
-        yield Fact("datastore", {
-            "name": name, "uuid": uuid, "mount": row.group("mount"), "type": row.group("fs"),
-            "size": size, "used": used, "free": free, "free_pct": _free_pct(size, free),
-            "size_text": human_size(size), "free_text": human_size(free),
-            "exact": unit != "human", "source": "df",
-        }, line=number, text=text)
+def _datastore(record: Record, at: str, *, size: int, free: int, exact: bool, source: str,
+               **slots) -> Iterator[Fact]:
+    line, text = evidence(record, at)
+    yield Fact("datastore", {
+        **{k: v for k, v in slots.items() if v is not None},
+        "size": size, "used": size - free, "free": free, "free_pct": _free_pct(size, free),
+        "size_text": human_size(size), "free_text": human_size(free), "exact": exact, "source": source,
+    }, line=line, text=text)
 
 
-# -- esxcli storage filesystem list ----------------------------------------------------------------
+def df(record: Record) -> Iterator[Fact]:
+    """``df`` in bytes (``Bytes`` column), ``df -h`` (``Size``, rounded units) or 1 KiB blocks."""
+    fs_type = present(record.get("Filesystem"))
+    mount = present(record.get("Mounted on"))
+    if not _DATASTORE_TYPES.match(fs_type) or "/vmfs/volumes/" not in mount:
+        return
+    if "Bytes" in record:
+        size_text, factor, exact = record.get("Bytes"), 1, True
+    elif "1K-blocks" in record:
+        size_text, factor, exact = record.get("1K-blocks"), 1024, True
+    else:
+        size_text, factor = record.get("Size"), 1
+        exact = (size_text or "").strip().isdigit()
+    size, free = (value * factor for value in _sizes(record, size_text, record.get("Available")))
+    name, uuid = _name_of(mount)
+    yield from _datastore(record, "Mounted on", size=size, free=free, exact=exact, source="df",
+                          name=name, uuid=uuid, mount=mount, type=fs_type)
 
-def recognise_filesystem_list(head: Head) -> int:
-    return 100 if any(_FS_HEADER.match(line) for line in head.lines[:40]) else 0
+
+def filesystem(record: Record) -> Iterator[Fact]:
+    mount, fs_type = present(record.get("Mount Point")), present(record.get("Type"))
+    if not mount.startswith("/") or not _DATASTORE_TYPES.match(fs_type):
+        return
+    size, free = _sizes(record, record.get("Size"), record.get("Free"))
+    uuid = present(record.get("UUID"))
+    yield from _datastore(record, "Mount Point", size=size, free=free, exact=True,
+                          source="esxcli-filesystem", name=present(record.get("Volume Name")) or uuid,
+                          uuid=uuid, mount=mount, type=fs_type,
+                          mounted=parse_bool(record.get("Mounted")))
 
 
-def _spans(rule: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(r"-+", rule)]
+def _powercli_type(record: Record) -> str:
+    """``VMFS`` with FileSystemVersion ``6.82`` -> ``VMFS-6``, as ESXi itself names it."""
+    kind = present(record.get("Type"))
+    version = present(record.get("FileSystemVersion"))
+    if kind.upper() == "VMFS" and version[:1].isdigit():
+        return f"VMFS-{version.split('.')[0]}"
+    return kind
 
 
-def _cells(text: str, spans: list[tuple[int, int]]) -> list[str]:
-    """Cells of a fixed-width row: each column runs from its rule's start to the next one's."""
-    cells = []
-    for i, (start, _end) in enumerate(spans):
-        stop = spans[i + 1][0] if i + 1 < len(spans) else len(text)
-        cells.append(text[start:stop].strip())
-    return cells
+def get_datastore(record: Record) -> Iterator[Fact]:
+    unit, factor = ("GB", 1 << 30) if "CapacityGB" in record else ("MB", 1 << 20)
+    capacity = parse_decimal(record.get(f"Capacity{unit}"))
+    free = parse_decimal(record.get(f"FreeSpace{unit}"))
+    name = present(record.get("Name"))
+    if capacity is None or free is None:
+        line, text = evidence(record, f"Capacity{unit}")
+        raise ParseError(f"line {line}: cannot read the sizes in {text.strip()!r}")
+    if not name or record.is_truncated("Name"):
+        return
+    kind = _powercli_type(record)
+    if kind and not _DATASTORE_TYPES.match(kind):
+        return
+    state = present(record.get("State"))
+    mounted = parse_bool(record.get("Accessible"))
+    if mounted is None and state:
+        mounted = state.lower() == "available"
+    yield from _datastore(record, "Name", size=round(capacity * factor), free=round(free * factor),
+                          exact=record.shape != "table", source="Get-Datastore", name=name, uuid="",
+                          mount="", type=kind, mounted=mounted)
 
 
-def parse_filesystem_list(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
-    header: list[str] | None = None
-    spans: list[tuple[int, int]] | None = None
-    for number, text in lines:
-        if _FS_HEADER.match(text):
-            header, spans = text, None
-            continue
-        if header is not None and spans is None and _RULE.match(text):
-            spans = _spans(text)
-            names = _cells(header, spans)
-            if names != ["Mount Point", "Volume Name", "UUID", "Mounted", "Type", "Size", "Free"]:
-                raise ParseError(f"line {number}: unexpected columns {names}")
-            continue
-        if spans is None or not text.strip() or text.strip() == "--More--":
-            continue
-        mount, volume, uuid, mounted, fs_type, size_text, free_text = _cells(text, spans)
-        if not mount.startswith("/") or not _DATASTORE_TYPES.match(fs_type):
-            continue
-        size, free = size_bytes(size_text), size_bytes(free_text)
-        if size is None or free is None:
-            raise ParseError(f"line {number}: cannot read the sizes in {text.strip()!r}")
-        yield Fact("datastore", {
-            "name": volume or uuid, "uuid": uuid, "mount": mount, "type": fs_type,
-            "mounted": mounted.lower() == "true", "size": size, "used": size - free, "free": free,
-            "free_pct": _free_pct(size, free), "size_text": human_size(size),
-            "free_text": human_size(free), "exact": True, "source": "esxcli-filesystem",
-        }, line=number, text=text)
-
+SHAPES = (
+    shape("esxcli storage filesystem list", {"Mount Point", "Volume Name", "Size", "Free"}, filesystem,
+          commands=("esxcli storage filesystem list", "localcli storage filesystem list")),
+    # No command: a df that shows no datastore (a Linux box, boot banks only) is not an error.
+    shape("df", {"Filesystem", "Used", "Available", "Mounted on"}, df, commands=()),
+    shape("Get-Datastore", {"Name", "FreeSpaceGB", "CapacityGB"}, get_datastore),
+    shape("Get-Datastore", {"Name", "FreeSpaceMB", "CapacityMB"}, get_datastore),
+)
 
 PARSERS = [
-    Parser("vmware-df", recognise_df, parse_df,
-           "ESXi df / df -h: size and free space of each VMFS/NFS datastore"),
-    Parser("vmware-esxcli-filesystem-list", recognise_filesystem_list, parse_filesystem_list,
-           "esxcli storage filesystem list: datastores with exact size and free bytes"),
+    readable(object_parser("vmware-datastores", SHAPES,
+                           "ESXi df / df -h, esxcli storage filesystem list, PowerCLI Get-Datastore, in any "
+                           "shape -> datastore (size and free space)")),
 ]

@@ -1,7 +1,7 @@
-"""A VM folder listing (``ls -la`` / ``ls -lh`` of ``/vmfs/volumes/<ds>/<vm>/``): what its snapshots weigh.
+"""VM folder listings: what a VM's snapshots weigh, from ``ls -l``, ``du`` or Windows ``dir``.
 
-Snapshot deltas are files beside the base disk, so a long listing of the VM's folder shows the
-whole chain and its size::
+Snapshot deltas are files beside the base disk, so a listing of the VM's folder shows the whole
+chain and its size::
 
     [root@esx01:~] ls -lh /vmfs/volumes/datastore1/app01/
     -rw-------    1 root     root      200.0G Nov 20 08:10 app01-flat.vmdk
@@ -9,32 +9,36 @@ whole chain and its size::
     -rw-------    1 root     root       61.2G Nov 20 09:12 app01-000001-delta.vmdk
     -rw-------    1 root     root         322 Nov 20 09:12 app01-000001.vmdk
 
-Sizes may be bytes (``-l``) or busybox units (``-h``). The folder comes from the pasted command
-line, the prompt's folder, an ``ls -R`` heading (``/vmfs/volumes/ds/app01:``) or, when none is
-there, from the file names (the ``.vmx`` names the VM). One fact per file, one per disk chain
-(base disk plus its ``-00000N`` deltas) and one per folder, so rules need no arithmetic on lists.
+The core's listing reader (:mod:`hakb.reading.listing`) turns ``ls -l``/``-la``/``-lh`` (bytes or
+busybox units, any date style), ``du -h`` of the files and ``dir`` of a folder downloaded with
+the datastore browser (any locale) into one record per file; this parser groups them by folder.
+The folder comes from the section's command line (``ls -lh /vmfs/volumes/ds/app01``) or prompt
+(``[root@esx01:/vmfs/volumes/ds/app01] ls -la``), an ``ls -R`` heading or ``Directory of``
+line, the listed paths (``du``, a glob), else from the file names (the ``.vmx`` names the VM); a
+folder on a Windows machine names no datastore. One fact per file, one per disk chain (base disk
+plus its ``-00000N`` deltas) and one per folder, so rules need no arithmetic on lists. ``du``
+lines naming a folder (its total) are not files and are passed over.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Iterable, Iterator
 
 from hakb import Fact, Head, ParseError, Parser
-from hakb.formats import human_size, size_bytes
-from hakb.sections import split_command
+from hakb.formats import human_size
+from hakb.reading import Record, read_records
+from hakb.sections import command_segments
 
-_LONG = re.compile(
-    r"^\s*(?P<perm>[-dlbcps][-rwxsStT]{9}[.+@]?)\s+\d+\s+\S+\s+\S+\s+"
-    r"(?P<size>\d+(?:[.,]\d+)?[KMGTP]?)\s+"
-    r"(?P<date>[A-Z][a-z]{2}\s+\d{1,2}\s+(?:\d{1,2}:\d{2}|\d{4})"  # Nov 20 09:12 / Jan 12  2026
-    r"|\d{4}-\d{2}-\d{2}\s+\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s+[+-]\d{4})?)\s+"  # --time-style=long-iso/full-iso
-    r"(?P<name>.+?)\s*$")
-_HEADING = re.compile(r"^\s*(?P<path>/\S+):\s*$")
 _VOLUME = re.compile(r"/vmfs/volumes/(?P<ds>[^/\s]+)(?:/(?P<folder>[^/\s]+))?")
+_WINDOWS = re.compile(r"^(?:[A-Za-z]:\\|\\\\)")
 _DELTA = re.compile(r"^(?P<base>.+)-(?P<level>\d{6})$")
 _VM_FILE = re.compile(r"\.(vmdk|vmx|vmsd|vmsn|vmem|vswp|nvram|vmxf)$", re.I)
+_LISTERS = ("ls", "du", "dir")
+#: Records of a head read to recognise a listing.
+HEAD_RECORDS = 500
 
 
 @dataclass
@@ -99,21 +103,52 @@ def classify(name: str) -> tuple[str, str, str, int]:
 
 
 def _location(path: str) -> tuple[str, str]:
-    """(datastore, folder) named by a /vmfs/volumes path, or ("", "")."""
-    match = _VOLUME.search(path or "")
-    if not match:
-        return "", ""
-    return match.group("ds"), match.group("folder") or ""
+    """(datastore, folder) a path names: a /vmfs/volumes path both, a Windows folder (a
+    datastore browser download) only the folder, anything else neither.
 
+    >>> _location("/vmfs/volumes/ds01/app01/app01.vmx"), _location("C:\\\\Users\\\\me\\\\Downloads\\\\app01")
+    (('ds01', 'app01'), ('', 'app01'))
+    """
+    match = _VOLUME.search(path or "")
+    if match:
+        return match.group("ds"), match.group("folder") or ""
+    if _WINDOWS.match(path or ""):
+        parts = [p for p in path.split("\\") if p]
+        return "", parts[-1] if len(parts) > 1 else ""
+    return "", ""
+
+
+def _command_location(command: str, cwd: str) -> tuple[str, str]:
+    """(datastore, folder) a listing command names: its path, joined with the prompt's folder
+    when relative, else the prompt's folder."""
+    for words in command_segments(command or ""):
+        if words[0].lower() not in _LISTERS:
+            continue
+        paths = [w for w in words[1:] if not w.startswith("-") and not re.match(r"^/[a-zA-Z]$|^/[aot]:", w)]
+        if not paths:
+            return _location(cwd)
+        path = paths[0]
+        if not path.startswith("/") and not _WINDOWS.match(path) and cwd.startswith("/"):
+            path = cwd.rstrip("/") + "/" + path
+        return _location(path)
+    return "", ""
+
+
+def _is_vm_file(record: Record) -> bool:
+    return record.shape == "listing" and bool(_VM_FILE.search(record.get("name") or ""))
 
 
 def recognise(head: Head) -> int:
-    long_lines = [m for m in map(_LONG.match, head.lines) if m]
-    vm_files = [m for m in long_lines if _VM_FILE.search(m.group("name"))]
-    if not vm_files:
+    try:
+        records = [r for r in islice(read_records(enumerate(head.lines, 1), head.command), HEAD_RECORDS)
+                   if _is_vm_file(r)]
+    except ValueError:  # some other structured output, and not a readable one
         return 0
-    disks = any(m.group("name").lower().endswith(".vmdk") for m in vm_files)
-    pasted = any(split_command(line, ("ls",)) for line in head.lines[:200])
+    if not records:
+        return 0
+    disks = any((r.get("name") or "").lower().endswith(".vmdk") for r in records)
+    segments = command_segments(head.command or "")
+    pasted = bool(segments) and segments[0][0].lower() in _LISTERS
     return 90 if disks and pasted else 60 if disks else 30
 
 
@@ -169,32 +204,50 @@ def _emit(folder: _Folder) -> Iterator[Fact]:
     }, line=folder.line or folder.entries[0].line, text=folder.text or folder.entries[0].text)
 
 
+def _is_file(record: Record) -> bool:
+    """A listed file: not a folder, link or device, nor du's total of a folder."""
+    if record.get("is_dir") == "True" or (record.get("mode") or "-")[:1] != "-":
+        return False
+    return record.type_name != "du" or bool(_VM_FILE.search(record.get("name") or "")) \
+        or "." in (record.get("name") or "").replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _records(lines: Iterable[tuple[int, str]], command: str) -> Iterator[Record]:
+    try:
+        yield from read_records(lines, command)
+    except ValueError as exc:
+        raise ParseError(f"the output cannot be read: {exc}") from None
+
+
 def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
-    current = _Folder()
-    for number, text in lines:
-        command = split_command(text, ("ls",))
-        if command:
-            yield from _emit(current)
-            cwd, words = command
-            paths = [w for w in words[1:] if not w.startswith("-")]
-            ds, folder = _location(paths[0] if paths else "")
-            if not ds and paths and not paths[0].startswith("/"):
-                ds, folder = _location(cwd.rstrip("/") + "/" + paths[0])
-            if not ds and not paths:
-                ds, folder = _location(cwd)
-            current = _Folder(ds, folder, number, text)
+    section = artifact.section
+    command = section.command if section is not None else ""
+    first: list[tuple[int, str]] = []
+
+    def remembered(source: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+        for item in source:
+            if not first:
+                first.append(item)
+            yield item
+
+    current: _Folder | None = None
+    directory = ""
+    for record in _records(remembered(lines), command):
+        if record.shape != "listing":
             continue
-        heading = _HEADING.match(text)
-        if heading:
+        if current is None:  # the command line (the section's prompt line) is the folder's evidence
+            ds, folder = _command_location(command, section.cwd if section is not None else "")
+            line, text = first[0] if command and first else (0, "")
+            current = _Folder(ds, folder, line, text)
+        listed_in = record.get("directory") or ""
+        if listed_in and listed_in != directory:  # an ls -R heading, dir's "Directory of"
             yield from _emit(current)
-            ds, folder = _location(heading.group("path"))
-            current = _Folder(ds, folder, number, text)
+            current = _Folder(*_location(listed_in), record.line("name"), record.text("name"))
+        directory = listed_in
+        if not _is_file(record):
             continue
-        entry = _LONG.match(text)
-        if not entry or entry.group("perm")[0] != "-":
-            continue  # folders, links, "total", blank and --More-- lines
-        name = entry.group("name")
-        if "/" in name:  # ls of a glob prints paths: the path names the folder
+        name = (record.get("name") or "").replace("\\", "/")
+        if "/" in name:  # du and ls of a glob print paths: the path names the folder
             ds, folder = _location(name)
             if ds and (ds, folder) != (current.datastore, current.folder) and current.entries:
                 yield from _emit(current)
@@ -202,15 +255,19 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
             elif ds:
                 current.datastore, current.folder = ds, folder
             name = name.rsplit("/", 1)[-1]
-        size = size_bytes(entry.group("size"))
-        if size is None:
-            raise ParseError(f"line {number}: cannot read the size in {text.strip()!r}")
+        size = record.get("size") or ""
+        if not size.isdigit():
+            raise ParseError(f"line {record.line('name')}: cannot read the size in "
+                             f"{record.text('name').strip()!r}")
         kind, disk, base, level = classify(name)
-        current.entries.append(_Entry(number, text, name, size, kind, disk, base, level))
-    yield from _emit(current)
+        current.entries.append(_Entry(record.line("name"), record.text("name"), name, int(size), kind,
+                                      disk, base, level))
+    if current is not None:
+        yield from _emit(current)
 
 
 PARSERS = [
     Parser("vmware-vm-folder-listing", recognise, parse,
-           "ls -la / ls -lh of a VM folder: base disks, snapshot deltas and their sizes"),
+           "ls -l / -la / -lh, du -h and Windows dir of a VM folder -> vm-file, vm-disk-chain, "
+           "vm-folder-usage (base disks, snapshot deltas and their sizes)"),
 ]

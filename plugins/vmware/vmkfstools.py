@@ -10,12 +10,13 @@ joined with the hosts' NIC listings names the host that keeps a disk locked::
     Addr <4, 80, 12>, gen 2311, links 1, type reg, flags 0, uid 0, gid 0, mode 600
     len 16794112, nb 9 tbz 0, cow 0, newSinceEpoch 9, zla 3, bs 65536
 
-:class:`LockDumpReader` reads every shape one line at a time: bare output, pasted sessions (the
-command line names the file), the vmkernel.log copy framed by ``FS3: <START file>`` /
-``<END file>``, the kernel's ``DLX ... Checking liveness`` dumps and ESX 3.5 syslog lines. The
-logs parser feeds vmkernel.log through the same reader, so one artifact is read by one parser.
-A pasted session may also hold NIC listings (``esxcfg-nics -l``, ``--activehosts``); this parser
-hands those lines to :class:`~hakb.plugins.vmware.nics.NicReader`.
+A line format, read by :class:`LockDumpReader` one line at a time in every shape: bare output,
+a pasted session's section (its command names the file, its prompt's folder completes a relative
+path), the vmkernel.log copy framed by ``FS3: <START file>`` / ``<END file>``, the kernel's
+``DLX ... Checking liveness`` dumps and ESX 3.5 syslog lines. The parser is also *embedded*: the
+core hands it the lines of any other section (a vmkernel.log read by the logs parser, a
+``tail`` of it in a pasted session) where one of :data:`SIGNATURES` occurs, with
+:data:`CONTEXT` lines after each, so a dump inside a log yields its holders too.
 """
 
 from __future__ import annotations
@@ -26,8 +27,7 @@ from typing import Iterable, Iterator
 
 from hakb import Artifact, Fact, Head, ParseError, Parser
 from hakb.plugins.vmware.common import datastore_of, disk_key, mac_from_uuid
-from hakb.sections import clean_line, parse_prompt
-from hakb.plugins.vmware.nics import NicReader
+from hakb.sections import clean_line, command_segments
 
 # 2012-07-31T10:05:00.366Z cpu6:5140275)   and ESXi 8: ...Z In(182) vmkernel: cpu6:5140275)
 _ISO_PREFIX = re.compile(
@@ -45,10 +45,7 @@ _RO_OWNER = re.compile(r"^\s*RO\s+Owner\[\s*\d+\s*\]\s+HB\s+Offset\s+\d+\s+"
 _ADDR_OR_LEN = re.compile(r"^\s*(?:Addr\s*<|len\s+\d+)")
 _START = re.compile(r"\bFS3:\s*\d+:\s*<START\s+(?P<name>.+?)>\s*$")
 _END = re.compile(r"\bFS3:\s*\d+:\s*<END\b")
-# vmkfstools -D <file>, also with other options or the full /sbin path; a quoted path may hold spaces.
-_DUMP_COMMAND = re.compile(
-    r"(?:^|[\s;&|/])vmkfstools\s+(?:.*?\s)?-D\s+"
-    r"(?P<path>\"[^\"]+\"|'[^']+'|\S+)")
+# A command line typed without a prompt in front of the dump (``vmkfstools -D file``).
 _BARE_COMMAND = re.compile(r"^\s*(?:/\S*/)?vmkfstools\s")
 _BARE_HEADER = re.compile(r"^\s*Lock \[type [0-9a-fA-F]+ offset \d+")
 # A kernel line naming the file whose lock was just dumped ("Failed to open swap file '...':
@@ -82,14 +79,14 @@ class LockDumpReader:
 
     Keeps only the dumps in progress (one per kernel world) and, for dumps that do not name their
     file, a few lines of look-ahead; memory does not grow with the length of the log.
-    ``host_from_prompt`` lets a pasted prompt (``[root@esx01:~]``) name the host of the facts.
+    ``command`` and ``cwd`` are the section's: the command line names the dumped file, the
+    prompt's folder completes a relative path.
     """
 
-    def __init__(self, host_from_prompt: bool = True) -> None:
-        self.host_from_prompt = host_from_prompt
-        self.host: str | None = None
-        self.command_file = ""      # file named by the last vmkfstools -D command line
-        self.cwd = ""               # working folder the last prompt showed
+    def __init__(self, command: str = "", cwd: str = "") -> None:
+        self.cwd = cwd
+        self.command_file = dump_path(command, cwd)  # file named by the vmkfstools -D command
+        self.kernel = False                          # a kernel-prefixed (log) line was read
         self.names: dict[int | None, str] = {}   # world -> file of an open <START> frame
         self.open: dict[int | None, _Dump] = {}  # world -> dump being read
         self.pending: list[_Dump] = []            # finished dumps waiting for a file name
@@ -105,6 +102,7 @@ class LockDumpReader:
             return []
         text = clean_line(raw)
         body, world, variant = self._split(text)
+        self.kernel = self.kernel or variant is not None
         if variant and world is not None:
             self.world = world
             key = world
@@ -204,23 +202,14 @@ class LockDumpReader:
         return -1
 
     def _command(self, text: str, out: list[Fact], number: int) -> bool:
-        """Handle a prompt or command line; True when the line was one."""
-        prompt = parse_prompt(text)
-        if prompt is None and not _BARE_COMMAND.match(text):
+        """A command line typed without a prompt (the core splits prompted ones into sections);
+        True when the line was one."""
+        if not _BARE_COMMAND.match(text):
             return False
-        command = prompt.command if prompt else text.strip()
         for key in list(self.open):
             out += self._finish(key, number)
         self.world = None
-        if prompt is not None:
-            self.cwd = prompt.cwd
-            if prompt.host and self.host_from_prompt:
-                self.host = prompt.host
-        match = _DUMP_COMMAND.search(" " + command)
-        path = match.group("path").strip("'\"") if match else ""
-        if path and not path.startswith("/") and self.cwd.startswith("/"):
-            path = self.cwd.rstrip("/") + "/" + path
-        self.command_file = path
+        self.command_file = dump_path(text.strip(), self.cwd)
         return True
 
     def _resolve_pending(self, number: int, key: int | None, body: str, prefixed: bool) -> list[Fact]:
@@ -275,12 +264,12 @@ class LockDumpReader:
         facts = [Fact("vmfs-lock", {"file": file, "disk": disk, "mode": mode, "owner_uuid": owner,
                                     "owner_mac": owner_mac, "variant": variant,
                                     "datastore": datastore_of(file)},
-                      line=line, text=text, host=self.host)]
+                      line=line, text=text)]
 
         def holder(uuid: str, role: str, n: int, raw: str) -> Fact:
             return Fact("vmfs-lock-holder", {"file": file, "disk": disk, "mac": mac_from_uuid(uuid),
                                              "uuid": uuid.lower(), "role": role},
-                        line=n, text=raw, host=self.host)
+                        line=n, text=raw)
 
         if mode in (1, 3) and owner:
             facts.append(holder(owner, "owner", line, text))
@@ -292,14 +281,35 @@ class LockDumpReader:
         return facts
 
 
+def dump_path(command: str, cwd: str = "") -> str:
+    """The file a ``vmkfstools -D <file>`` command line dumps (joined with the prompt's folder
+    when relative), "" for other commands.
+
+    >>> dump_path("vmkfstools -D app01-flat.vmdk", "/vmfs/volumes/ds01/app01")
+    '/vmfs/volumes/ds01/app01/app01-flat.vmdk'
+    >>> dump_path("/sbin/vmkfstools -v 10 -D '/vmfs/volumes/ds01/a b/a b.vmdk'")
+    '/vmfs/volumes/ds01/a b/a b.vmdk'
+    """
+    for words in command_segments(command or ""):
+        if words[0] != "vmkfstools":
+            continue
+        for option, path in zip(words[1:], words[2:]):
+            if option in ("-D", "--dump") or option.startswith("--dumpfile"):
+                if not path.startswith("/") and cwd.startswith("/"):
+                    path = cwd.rstrip("/") + "/" + path
+                return path
+    return ""
+
+
 def recognise(head: Head) -> int:
-    """95 for a pasted ``vmkfstools -D`` command, 90 for a bare dump; kernel logs are not ours."""
+    """95 for a section run by ``vmkfstools -D``, 90 for a bare dump; kernel logs go to the logs
+    parser (this one reads the dumps in them as an embedded parser)."""
+    if dump_path(head.command):
+        return 95
     score = 0
     for line in head.lines[:5000]:
         text = clean_line(line)
-        prompt = parse_prompt(text)
-        if (prompt or _BARE_COMMAND.match(text)) and \
-                _DUMP_COMMAND.search(" " + (prompt.command if prompt else text)):
+        if _BARE_COMMAND.match(text) and dump_path(text.strip()):
             return 95
         if _BARE_HEADER.match(text):
             score = 90
@@ -307,24 +317,34 @@ def recognise(head: Head) -> int:
 
 
 def parse(lines: Iterable[tuple[int, str]], artifact: Artifact) -> Iterator[Fact]:
-    own_host = artifact.host is None
-    locks = LockDumpReader(host_from_prompt=own_host)
-    nics = NicReader(host_from_prompt=own_host)
+    section = artifact.section
+    locks = LockDumpReader(section.command if section is not None else "",
+                           section.cwd if section is not None else "")
     produced = 0
     for number, text in lines:
-        for fact in locks.feed(number, text) + nics.feed(number, text):
+        for fact in locks.feed(number, text):
             produced += 1
             yield fact
-    for fact in locks.close() + nics.close():
+    for fact in locks.close():
         produced += 1
         yield fact
-    if not produced and locks.problems:
+    # A dump pasted or saved on its own that cannot be read is an error; a log's dump cut short
+    # (the log rotated in the middle of it) is not.
+    if not produced and locks.problems and not locks.kernel:
         line, problem = locks.problems[0]
         raise ParseError(f"line {line}: {problem}")
 
 
+#: What the core scans other sections for: lock headers, kernel frames, RO holders, and the
+#: failure lines that name an unnamed dump (:data:`NAME_LOOKAHEAD`).
+SIGNATURES = ("[type", "<START", "<END", "RO Owner", "vmkfstools", "Lock was not free",
+              "Failed to open", "Busy", "locked")
+#: Lines given after each signature: the rest of a header split over lines, Addr and len.
+CONTEXT = 6
+
 PARSERS = [
     Parser("vmware-vmkfstools", recognise, parse,
-           "vmkfstools -D lock dumps (bare or in a pasted ESXi shell session) -> vmfs-lock, "
-           "vmfs-lock-holder; NIC listings in the same session -> host-nic, vmfs-active-host"),
+           "vmkfstools -D lock dumps (bare, pasted, or inside vmkernel.log and ESX syslog) -> "
+           "vmfs-lock, vmfs-lock-holder",
+           signatures=SIGNATURES, context=CONTEXT, embedded=True),
 ]

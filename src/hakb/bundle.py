@@ -1,19 +1,16 @@
 """Turning what the user passed (folders, files, archives, stdin) into a list of artifacts.
 
-Bundles come from broken systems and from strangers, so archives are unpacked defensively into
-a private temporary folder, member by member (never with ``extractall``):
+Bundles come from broken systems and from strangers, so archives are unpacked defensively
+(:mod:`hakb.archives`) into a private temporary folder, member by member: nothing lands outside
+it, links are never created, every member passed over is listed with the reason, and limits
+counted over the whole run (bytes, members, ratio to the size of what the user gave, each
+archive's own ratio) refuse bombs, nested ones included, early. Nested archives are unpacked up
+to :attr:`Limits.max_depth`; a gzip-compressed single file (``hostd.0.gz``) is decompressed under
+the same limits; a corrupt or truncated archive becomes an error for that input only, and what
+was read before the damage is still diagnosed.
 
-* nothing is written outside the folder: members whose path climbs out (``../``, absolute
-  paths, drive letters, backslash tricks) are skipped and reported; no link is ever created, so
-  no later member can be written through one;
-* symbolic links are skipped; a hard link is kept only when it names a member already unpacked
-  from the same archive (it is copied), otherwise skipped; devices and FIFOs are skipped;
-* limits on total unpacked size, file count and compression ratio (measured against the
-  archive's own size, so a zip or gzip bomb stops early) refuse an archive with a clear reason;
-* nested archives are unpacked up to :attr:`Limits.max_depth`; a gzip-compressed single file
-  (rotated logs such as ``hostd.0.gz``) is decompressed under the same limits;
-* a corrupt or truncated archive becomes an error for that input only; what was read before the
-  damage is still diagnosed, and the other inputs are too.
+The temporary folder of a run (:func:`work_folder`) is named after the process and locked while
+it lives, so a run killed outright (SIGKILL, power loss) leaves a folder the next run removes.
 
 Each artifact is attributed to a host from its path (a vm-support folder
 ``esx-<host>-<date>--<time>-<pid>/``, a folder named like a host, see :mod:`hakb.hosts`). An
@@ -23,30 +20,36 @@ line.
 
 from __future__ import annotations
 
-import gzip
 import os
 import re
 import shutil
-import stat
 import sys
 import tarfile
 import tempfile
 import zipfile
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from hakb.archives import (Budget, LimitExceeded, Limits, archive_kind, decompress_gzip, extract_tar,
+                           extract_zip, exact_size, given_size)
 from hakb.hosts import is_host_name, looks_like_host
 from hakb.model import Artifact
 from hakb.safetext import one_line
 
+try:
+    import fcntl  # advisory locks: a run's lock dies with it, even on SIGKILL
+except ImportError:  # Windows
+    fcntl = None
+
+__all__ = ["InputError", "Inventory", "LimitExceeded", "Limits", "collect", "display_name",
+           "host_from_parts", "work_folder"]
+
 VM_SUPPORT_FOLDER = re.compile(r"^esx-(?P<host>.+?)-\d{4}-\d{2}-\d{2}--\d{2}\.\d{2}-\d+$")
 ARCHIVE_SUFFIXES = (".tgz", ".tar.gz", ".tar", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".zip")
 _CHUNK = 1 << 20
-#: Any archive may unpack to this much whatever its ratio (tiny archives of tiny files).
-RATIO_FLOOR = 1 << 20
-_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
 
 def display_name(name: str) -> str:
@@ -68,17 +71,6 @@ class InputError(Exception):
     """An input the user named cannot be used at all (missing, unreadable)."""
 
 
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on what archives may unpack to. Defaults fit a large vm-support bundle
-    (several GB, tens of thousands of files, logs compressing 10-50:1)."""
-
-    max_total_bytes: int = 20 * 1024**3
-    max_files: int = 100_000
-    max_ratio: float = 200.0
-    max_depth: int = 3
-
-
 @dataclass
 class Inventory:
     """The artifacts found, and what was passed over (with why) or could not be read."""
@@ -88,10 +80,6 @@ class Inventory:
     errors: list[tuple[str, str]] = field(default_factory=list)
     total_bytes: int = 0
     file_count: int = 0
-
-
-class LimitExceeded(Exception):
-    pass
 
 
 def host_from_parts(parts: tuple[str, ...], top: str | None = None) -> str | None:
@@ -122,175 +110,7 @@ def is_archive_name(name: str) -> bool:
 
 def _archive_kind(path: Path) -> str | None:
     """'zip', 'tar' or 'gzip' (one compressed file) by content and name, else None."""
-    named = is_archive_name(path.name)
-    try:
-        with open(path, "rb") as fh:
-            magic = fh.read(4)
-        if (magic in _ZIP_MAGIC or path.name.lower().endswith(".zip")) and zipfile.is_zipfile(path):
-            return "zip"
-        if (named or magic[:2] == b"\x1f\x8b") and tarfile.is_tarfile(path):
-            return "tar"
-        if magic[:2] == b"\x1f\x8b":
-            return "gzip"
-    except (OSError, EOFError, zlib.error, tarfile.TarError, ValueError):
-        pass  # unreadable as an archive: named like one, extraction reports why; else plain file
-    if named:
-        return "zip" if path.name.lower().endswith(".zip") else "tar"
-    return None
-
-
-def _safe_member(name: str) -> PurePosixPath | None:
-    """The member path if it stays inside the extraction folder, else None.
-
-    >>> [str(_safe_member(n)) for n in ("a/./b.txt", "a\\\\b.txt")]
-    ['a/b.txt', 'a/b.txt']
-    >>> [_safe_member(n) for n in ("../x", "a/../../x", "/etc/passwd", "C:\\\\x", "\\\\\\\\srv\\\\s", "a\\x00b")]
-    [None, None, None, None, None, None]
-    """
-    if "\x00" in name:
-        return None
-    name = name.replace("\\", "/")
-    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
-        return None
-    parts = [p for p in PurePosixPath(name).parts if p not in ("", ".")]
-    if not parts or ".." in parts:
-        return None
-    return PurePosixPath(*parts)
-
-
-class _Budget:
-    """Counts what one archive unpacks against the global limits and its own ratio allowance."""
-
-    def __init__(self, inventory: Inventory, limits: Limits, archive_size: int) -> None:
-        self.inventory = inventory
-        self.limits = limits
-        self.unpacked = 0
-        self.allowance = max(archive_size * limits.max_ratio, RATIO_FLOOR)
-
-    def add_file(self) -> None:
-        self.inventory.file_count += 1
-        if self.inventory.file_count > self.limits.max_files:
-            raise LimitExceeded(f"more than {self.limits.max_files} files (raise --max-files)")
-
-    def add_bytes(self, count: int) -> None:
-        self.inventory.total_bytes += count
-        self.unpacked += count
-        if self.inventory.total_bytes > self.limits.max_total_bytes:
-            raise LimitExceeded(
-                f"unpacks to more than {self.limits.max_total_bytes} bytes (raise --max-unpacked)")
-        if self.unpacked > self.allowance:
-            raise LimitExceeded(f"compression ratio above {self.limits.max_ratio:g}:1, an archive "
-                                "bomb? (raise --max-ratio if it is genuine)")
-
-
-def _copy_bounded(source: BinaryIO, target: Path, budget: _Budget) -> None:
-    with open(target, "wb") as out:
-        while True:
-            chunk = source.read(_CHUNK)
-            if not chunk:
-                break
-            budget.add_bytes(len(chunk))
-            out.write(chunk)
-
-
-def _target(dest: Path, safe: PurePosixPath) -> Path:
-    """Where a member goes; refuses (OSError) when a parent on disk is not a plain folder."""
-    target = dest.joinpath(*safe.parts)
-    parent = target.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    # Belt and braces: no link is ever created, but check that the folder is still ours.
-    if not parent.resolve().is_relative_to(dest.resolve()):
-        raise OSError(f"{safe} would leave the archive folder")
-    if target.is_symlink() or target.is_dir():
-        raise OSError(f"{safe} collides with another member")
-    return target
-
-
-_MEMBER_ERRORS = (OSError, RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error,
-                  EOFError, ValueError)
-
-
-def _extract_tar(path: Path, dest: Path, label: str, inventory: Inventory, budget: _Budget) -> None:
-    written: dict[PurePosixPath, Path] = {}
-    with tarfile.open(path, "r:*") as tar:
-        for member in tar:
-            shown = f"{label}:{member.name}"
-            if member.isdir():
-                continue
-            safe = _safe_member(member.name)
-            if safe is None:
-                inventory.skipped.append((shown, "path leaves the archive folder"))
-                continue
-            if member.issym():
-                inventory.skipped.append((shown, f"symbolic link to {member.linkname!r}, not followed"))
-                continue
-            if member.islnk():
-                linked = _safe_member(member.linkname)
-                if linked is None or linked not in written:
-                    inventory.skipped.append((shown, f"hard link to {member.linkname!r}, outside the "
-                                                     "archive or not unpacked, not followed"))
-                    continue
-                try:
-                    budget.add_file()
-                    target = _target(dest, safe)
-                    with open(written[linked], "rb") as source:
-                        _copy_bounded(source, target, budget)
-                    written[safe] = target
-                except OSError as exc:
-                    inventory.skipped.append((shown, f"cannot unpack: {exc.strerror or exc}"))
-                continue
-            if not member.isfile():
-                inventory.skipped.append((shown, "device, FIFO or special file"))
-                continue
-            budget.add_file()
-            try:
-                target = _target(dest, safe)
-            except OSError as exc:
-                inventory.skipped.append((shown, f"cannot unpack: {exc.strerror or exc}"))
-                continue
-            source = tar.extractfile(member)
-            if source is None:
-                inventory.skipped.append((shown, "no data"))
-                continue
-            _copy_bounded(source, target, budget)
-            written[safe] = target
-
-
-def _extract_zip(path: Path, dest: Path, label: str, inventory: Inventory, budget: _Budget) -> None:
-    with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            shown = f"{label}:{info.filename}"
-            if info.is_dir() or info.filename.endswith("\\"):
-                continue
-            safe = _safe_member(info.filename)
-            if safe is None:
-                inventory.skipped.append((shown, "path leaves the archive folder"))
-                continue
-            mode = info.external_attr >> 16
-            if stat.S_ISLNK(mode):
-                inventory.skipped.append((shown, "symbolic link, not followed"))
-                continue
-            if stat.S_IFMT(mode) and not stat.S_ISREG(mode):  # type bits absent: a plain file
-                inventory.skipped.append((shown, "device, FIFO or special file"))
-                continue
-            budget.add_file()
-            try:
-                target = _target(dest, safe)
-                with archive.open(info) as source:
-                    _copy_bounded(source, target, budget)
-            except LimitExceeded:
-                raise
-            except _MEMBER_ERRORS as exc:  # encrypted, unknown method, bad CRC: this member only
-                inventory.errors.append((shown, f"cannot unpack: {exc}"))
-                continue
-
-
-def _decompress_gzip(path: Path, dest: Path, budget: _Budget) -> Path:
-    target = dest / (path.name[:-3] if path.name.lower().endswith(".gz") else path.name)
-    budget.add_file()
-    with gzip.open(path, "rb") as source:
-        _copy_bounded(source, target, budget)
-    return target
+    return archive_kind(path, named=is_archive_name(path.name))
 
 
 def _walk(root: Path) -> Iterator[tuple[Path, bool]]:
@@ -307,11 +127,15 @@ def _walk(root: Path) -> Iterator[tuple[Path, bool]]:
 class Collector:
     """Gathers artifacts from the inputs into ``inventory``, unpacking archives into ``workdir``."""
 
-    def __init__(self, workdir: Path, limits: Limits = Limits()) -> None:
+    def __init__(self, workdir: Path, limits: Limits = Limits(), given: int = 0) -> None:
         self.workdir = workdir
         self.limits = limits
         self.inventory = Inventory()
         self._archives = 0
+        #: The whole run's budget (its size: what the user gave), then the archives being unpacked.
+        self.run_budget = Budget(limits, given)
+        self._budgets = [self.run_budget]
+        self._folders: list[Path] = []  # one per archive unpacked, in order
 
     def add(self, argument: str, stdin: BinaryIO | None = None) -> None:
         if argument == "-":
@@ -322,9 +146,10 @@ class Collector:
                 while chunk := source.read(_CHUNK):
                     copied += len(chunk)
                     if copied > self.limits.max_total_bytes:
-                        raise InputError(f"stdin: more than {self.limits.max_total_bytes} bytes "
+                        raise InputError(f"stdin: more than {exact_size(self.limits.max_total_bytes)} "
                                          "(raise --max-unpacked)")
                     out.write(chunk)
+            self.run_budget.size += copied  # what came on stdin was given too
             self._add_file(target, "<stdin>", ("<stdin>",))
             return
         path = Path(argument)
@@ -384,31 +209,55 @@ class Collector:
             self.inventory.skipped.append((shown, f"archive nested deeper than {self.limits.max_depth}"))
             return
         self._archives += 1
+        first = len(self._folders)
         dest = Path(tempfile.mkdtemp(prefix=f"archive-{self._archives}-", dir=self.workdir))
-        budget = _Budget(self.inventory, self.limits, path.stat().st_size)
+        self._folders.append(dest)
+        enclosing = self._budgets[-1]
+        budget = Budget(self.limits, path.stat().st_size, enclosing)
+        self._budgets.append(budget)
+        kept = len(self.inventory.artifacts)
+        try:
+            self._unpack(path, dest, shown, kind, depth, host, budget)
+        except LimitExceeded as exc:
+            # Refused here when it is this archive's own limit, or the run's and this archive is
+            # one the user gave; otherwise the enclosing archive is the one refused.
+            if exc.budget is not budget and not (exc.budget is self.run_budget
+                                                 and enclosing is self.run_budget):
+                raise
+            for folder in self._folders[first:]:  # this archive's and those nested in it
+                shutil.rmtree(folder, ignore_errors=True)
+            del self._folders[first:]
+            del self.inventory.artifacts[kept:]  # their files are gone with the folders
+            self.inventory.errors.append((shown, f"archive refused: {exc}"))
+        finally:
+            self._budgets.pop()
+            self.inventory.total_bytes = self.run_budget.unpacked
+            self.inventory.file_count = self.run_budget.members
+
+    def _unpack(self, path: Path, dest: Path, shown: str, kind: str, depth: int,
+                host: str | None, budget: Budget) -> None:
+        inventory = self.inventory
+        noted = len(inventory.skipped) + len(inventory.errors)
         try:
             if kind == "gzip":
-                target = _decompress_gzip(path, dest, budget)
-                self.inventory.artifacts.append(
-                    Artifact(name=shown, path=target, host=host, size=target.stat().st_size))
+                target = decompress_gzip(path, dest, budget)
+                inventory.artifacts.append(Artifact(name=shown, path=target, host=host,
+                                                    size=target.stat().st_size))
                 return
-            if kind == "zip":
-                _extract_zip(path, dest, shown, self.inventory, budget)
-            else:
-                _extract_tar(path, dest, shown, self.inventory, budget)
-        except LimitExceeded as exc:
-            self.inventory.errors.append((shown, f"archive refused: {exc}"))
-            shutil.rmtree(dest, ignore_errors=True)
-            return
+            extract = extract_zip if kind == "zip" else extract_tar
+            extract(path, dest, shown, budget, lambda name, reason: inventory.skipped.append((name, reason)),
+                    lambda name, reason: inventory.errors.append((name, reason)))
         except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError, ValueError, zlib.error,
                 RuntimeError, NotImplementedError) as exc:
             detail = str(exc) or type(exc).__name__
-            self.inventory.errors.append((shown, f"archive is corrupt or truncated: {detail}"))
+            inventory.errors.append((shown, f"archive is corrupt or truncated: {detail}"))
             if kind == "gzip":
                 shutil.rmtree(dest, ignore_errors=True)
                 return
             # Members read before the damage are still diagnosed.
         entries = list(dest.iterdir())
+        if not entries and len(inventory.skipped) + len(inventory.errors) == noted:
+            inventory.skipped.append((shown, "archive holds no files"))
         # One top folder (``tar czf case.tgz case/``) is read like that folder given directly.
         wrapper = entries[0] if len(entries) == 1 and entries[0].is_dir() \
             and not entries[0].is_symlink() else None
@@ -417,8 +266,13 @@ class Collector:
 
 def collect(arguments: list[str], workdir: Path, limits: Limits = Limits(),
             stdin: BinaryIO | None = None) -> Inventory:
-    """All artifacts in ``arguments``; raises InputError for an argument that does not exist."""
-    collector = Collector(workdir, limits)
+    """All artifacts in ``arguments``; raises InputError for an argument that does not exist.
+
+    ``workdir`` receives unpacked archives and stdin; :func:`work_folder` makes a suitable one.
+    """
+    # The run's ratio limit is against everything given, so it is known before anything unpacks.
+    given = sum(given_size(Path(a)) for a in arguments if a != "-")
+    collector = Collector(workdir, limits, given=given)
     for argument in arguments:
         collector.add(argument, stdin=stdin)
     inventory = collector.inventory
@@ -429,3 +283,90 @@ def collect(arguments: list[str], workdir: Path, limits: Limits = Limits(),
     inventory.skipped = [(display_name(n), display_name(one_line(r))) for n, r in inventory.skipped]
     inventory.errors = [(display_name(n), display_name(one_line(r))) for n, r in inventory.errors]
     return inventory
+
+
+# -- the run's temporary folder ----------------------------------------------------------------
+
+_WORK_FOLDER = re.compile(r"^hakb-(?P<pid>\d+)-[A-Za-z0-9_]+$")
+_LOCK_NAME = ".hakb-run.lock"
+
+
+def _owner_gone(folder: Path) -> bool:
+    """True when the run that made ``folder`` is over: nobody holds its lock (locks die with
+    their process, even on SIGKILL), or, without a lock file, its process no longer exists."""
+    if fcntl is None:  # no advisory locks (Windows): leave it, it may be in use
+        return False
+    lock = folder / _LOCK_NAME
+    try:
+        fd = os.open(lock, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+    except FileNotFoundError:
+        match = _WORK_FOLDER.match(folder.name)
+        return match is not None and not _process_exists(int(match.group("pid")))
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # held: that run is alive
+    finally:
+        os.close(fd)
+    return True
+
+
+def _process_exists(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists, owned by someone else
+    return True
+
+
+def remove_stale_work_folders(base: Path) -> list[Path]:
+    """Remove the work folders under ``base`` left by runs that were killed; returns them.
+
+    Only folders named like :func:`work_folder` names them, owned by this user, whose run is
+    over (:func:`_owner_gone`).
+    """
+    removed = []
+    try:
+        candidates = [p for p in base.iterdir() if _WORK_FOLDER.match(p.name)]
+    except OSError:
+        return removed
+    for folder in candidates:
+        try:
+            info = folder.lstat()
+        except OSError:
+            continue
+        if not folder.is_dir() or folder.is_symlink() or info.st_uid != getattr(os, "getuid", lambda: info.st_uid)():
+            continue
+        if _owner_gone(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+@contextmanager
+def work_folder(base: Path | None = None) -> Iterator[Path]:
+    """A private temporary folder for one run, removed afterwards (also on Ctrl-C and kill).
+
+    It is called ``hakb-<pid>-<random>`` under ``base`` (the system's temporary folder) and
+    holds a lock for as long as the run lives; starting a run first removes the folders of runs
+    that were killed before they could clean up.
+    """
+    base = Path(base or tempfile.gettempdir())
+    remove_stale_work_folders(base)
+    folder = Path(tempfile.mkdtemp(prefix=f"hakb-{os.getpid()}-", dir=base))
+    lock = None
+    try:
+        if fcntl is not None:
+            lock = os.open(folder / _LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield folder
+    finally:
+        if lock is not None:
+            os.close(lock)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -94,12 +94,21 @@ CORE_CONSTRUCTS = (
         (slot other-id (type STRING))
         (slot other-key (type STRING) (default "")))""",
     """(deftemplate hakb-unverified
-        "A check a rule could not decide because a fact is missing, and what to collect."
+        "A check a rule could not decide because a fact is missing, and what to collect.
+         The last slots are optional, for hakb triage: ask is a short question a person can
+         answer instead of collecting (choices: the answers it accepts). The answer becomes a
+         triage-answer fact with this topic or, with answer-fact and answer-slot, that slot of
+         a fact of that type on host."
         (slot rule (type STRING) (default ""))
         (slot check (type STRING))
         (slot collect (type STRING) (default ""))
         (slot host (type STRING) (default ""))
-        (multislot evidence (type FACT-ADDRESS)))""",
+        (multislot evidence (type FACT-ADDRESS))
+        (slot ask (type STRING) (default ""))
+        (multislot choices (type STRING))
+        (slot topic (type STRING) (default ""))
+        (slot answer-fact (type STRING) (default ""))
+        (slot answer-slot (type STRING) (default "")))""",
     """(deftemplate hakb-case
         "The case being diagnosed. as-of is the moment time-based rules judge against (Unix time):
          --as-of when given, else the latest collection-time fact, else now."
@@ -136,6 +145,10 @@ class RawFinding:
     pack: str = ""  # the pack whose article ``id`` is
 
 
+#: Optional slots of ``hakb-unverified`` (a question a person answers), copied into ``extra``.
+UNVERIFIED_EXTRA = ("ask", "choices", "topic", "answer-fact", "answer-slot")
+
+
 @dataclass
 class RawUnverified:
     rule: str
@@ -143,6 +156,7 @@ class RawUnverified:
     collect: str
     host: str
     evidence: list[int]
+    extra: dict[str, Any] = field(default_factory=dict)  # the UNVERIFIED_EXTRA slots that are set
 
 
 @dataclass
@@ -271,43 +285,76 @@ def template_source(schema: FactSchema) -> str:
     return f"(deftemplate {schema.name} {' '.join(slots)})"
 
 
+#: CLIPS integers are C ``long long``; clipspy raises OverflowError for anything larger.
+CLIPS_INT_RANGE = (-(2**63), 2**63 - 1)
+
+
 def _clean(value: Any) -> Any:
-    """A Python value as CLIPS may hold it: strings without NUL, bools as symbols."""
+    """A Python value as CLIPS may hold it: strings without NUL, bools as symbols.
+
+    Raises ValueError for what CLIPS cannot hold, so a bundle's bad value fails its own artifact
+    when parsing checks it, never the engine: an integer outside 64 bits, text that is not valid
+    Unicode (a lone surrogate cannot be encoded), or something that is not a plain value.
+    """
     if isinstance(value, bool):
         return clips.Symbol("TRUE" if value else "FALSE")
+    if isinstance(value, int):
+        low, high = CLIPS_INT_RANGE
+        if not low <= value <= high:
+            shown = str(value) if abs(value) < 10**40 else f"of {value.bit_length()} bits"
+            raise ValueError(f"integer {shown} does not fit the engine's 64-bit integers")
+        return value
+    if isinstance(value, float) or value is None:
+        return value
     if isinstance(value, str):
-        return value.replace("\x00", "")
-    return value
+        value = value.replace("\x00", "")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"text is not valid Unicode (a lone surrogate at character {exc.start + 1})") from None
+        return value
+    raise ValueError(f"a {type(value).__name__} is not a value the engine can hold")
+
+
+_CONVERT = {"str": str, "int": int, "float": float, "bool": bool, "list": list}
+
+
+def _checked(fact_type: str, name: str, kind: str, value: Any) -> Any:
+    """``value`` converted to the slot's kind and cleaned; ValueError names the slot."""
+    try:
+        converted = _CONVERT[kind](value)
+    except (ValueError, TypeError, OverflowError):
+        try:
+            shown = repr(value)
+        except ValueError:  # an integer too long to print
+            shown = f"a {type(value).__name__}"
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        article = "an" if kind == "int" else "a"
+        raise ValueError(f"{fact_type}.{name}: {shown} is not {article} {kind} value") from None
+    try:
+        return [_clean(v) for v in converted] if kind == "list" else _clean(converted)
+    except ValueError as exc:
+        raise ValueError(f"{fact_type}.{name}: {exc}") from None
 
 
 def slot_values(schema: FactSchema, fact: Fact, fid: int) -> dict[str, Any]:
-    """Checked, converted slot values for asserting ``fact``; raises ValueError on a mismatch."""
+    """Checked, converted slot values for asserting ``fact``; raises ValueError on a mismatch,
+    naming the slot (and never echoing text that cannot be printed)."""
     unknown = set(fact.slots) - set(schema.slots)
     if unknown:
         raise ValueError(f"fact {fact.type!r} has slots its schema lacks: {', '.join(sorted(unknown))}")
-    values: dict[str, Any] = {
-        "fid": fid,
-        "host": _clean(fact.host or ""),
-        "artifact": _clean(fact.artifact or ""),
-        "line": int(fact.line or 0),
-    }
+    values: dict[str, Any] = {}
+    for name, value, kind in (("fid", fid, "int"), ("host", fact.host or "", "str"),
+                              ("artifact", fact.artifact or "", "str"), ("line", fact.line or 0, "int")):
+        values[name] = _checked(fact.type, name, kind, value)
     for name, value in fact.slots.items():
         kind = schema.slots[name]
         value = check_value(kind, value, f"{fact.type}.{name}")  # typed facts: hakb.facttypes
         if value is None:
             continue
-        if kind == "str":
-            values[name] = _clean(str(value))
-        elif kind == "int":
-            values[name] = int(value)
-        elif kind == "float":
-            values[name] = float(value)
-        elif kind == "bool":
-            values[name] = _clean(bool(value))
-        else:
-            if isinstance(value, (str, bytes)) or not isinstance(value, Iterable):
-                raise ValueError(f"{fact.type}.{name} must be a list")
-            values[name] = [_clean(v) if isinstance(v, (str, bool)) else v for v in value]
+        if kind == "list" and (isinstance(value, (str, bytes)) or not isinstance(value, Iterable)):
+            raise ValueError(f"{fact.type}.{name} must be a list")
+        values[name] = _checked(fact.type, name, kind, value)
     return values
 
 
@@ -566,7 +613,9 @@ class Session:
             result.unverified.append(RawUnverified(
                 rule=_plain(fact["rule"]), check=_plain(fact["check"]),
                 collect=_plain(fact["collect"]), host=_plain(fact["host"]),
-                evidence=_evidence_fids(fact["evidence"])))
+                evidence=_evidence_fids(fact["evidence"]),
+                extra={name.replace("-", "_"): _plain(fact[name]) for name in UNVERIFIED_EXTRA
+                       if _plain(fact[name]) not in ("", [])}))
         for position, fact in enumerate(findings):
             identifier = _plain(fact["id"])
             values = [_plain(v) for v in fact["vars"]]

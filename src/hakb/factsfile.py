@@ -12,7 +12,10 @@ facts file, whose record names the original file and line.
 
 Lines that are not fact records (a pasted prompt, pager noise) are skipped, as every parser
 skips noise. Unlike other parsers, the input names its own fact types, so this one is built with the
-schemas in play and refuses a record that does not fit them: a facts file that says something hakb cannot take is an error, not half a case.
+schemas in play and refuses a record that does not fit them: a facts file that says something hakb
+cannot take is an error, not half a case. That includes values the engine cannot hold (integers
+beyond 64 bits, text with lone surrogates): the error names the line, and the rest of the case
+goes on.
 """
 
 from __future__ import annotations
@@ -34,6 +37,16 @@ def _record(text: str) -> dict | None:
     return None
 
 
+def _check_unicode(record: dict, number: int) -> None:
+    """Refuse a record holding text that is not valid Unicode: JSON can spell a lone surrogate
+    (``"\\ud800"``), which no database, terminal or engine can take."""
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ParseError(f"line {number}: the record holds text that is not valid Unicode "
+                         f"(a lone surrogate, {exc.object[exc.start]!a})") from None
+
+
 def recognise(head) -> int:
     first = next((line for line in head.lines if line.strip()), "")
     return 100 if first.lstrip().startswith("{") and _record(first) else 0
@@ -50,6 +63,7 @@ def parse(schemas, lines, artifact):
         if schema is None:
             raise ParseError(f"line {number}: fact type {record['type']!r} is not declared by any "
                              "loaded plugin (`hakb schemas` lists them)")
+        _check_unicode(record, number)
         host = record.get("host")
         fact = Fact(record["type"], record["slots"], line=number,
                     text=str(record.get("text") or text), host=host if isinstance(host, str) else None)

@@ -88,10 +88,13 @@ class Unverified:
     collect: str
     host: str
     evidence: list[Evidence]
+    #: Optional question for a person (ask, choices, topic, answer_fact, answer_slot), when set.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {"rule": self.rule, "check": self.check, "collect": self.collect,
-                "host": self.host or None, "evidence": [e.as_dict() for e in self.evidence]}
+                "host": self.host or None, "evidence": [e.as_dict() for e in self.evidence],
+                **self.extra}
 
 
 #: Limits on one template: seconds to render, characters of text it may produce (and so of any
@@ -309,7 +312,8 @@ def render_findings(inference: Inference, facts: Sequence[Fact], articles: dict[
             continue
         seen.add(marker)
         unverified.append(Unverified(rule=raw.rule, check=raw.check, collect=raw.collect,
-                                     host=raw.host, evidence=evidence_of(raw.evidence, facts)))
+                                     host=raw.host, evidence=evidence_of(raw.evidence, facts),
+                                     extra=dict(raw.extra)))
     return findings, unverified, problems
 
 

@@ -2,7 +2,7 @@
 
 * :func:`collection` - ``{a, b, c}`` collections as lists; :func:`is_truncated` for ``{a, b...}``;
 * :func:`parse_datetime`, :func:`epoch` - dates in the locales seen in the field;
-* :func:`parse_size_mb`, :func:`size_bytes`, :func:`human_size` - sizes (``2,047 MB``, ``1,5 GB``,
+* :func:`parse_size_mb`, :func:`size_bytes`, :func:`human_size`, :func:`parse_decimal` - sizes and numbers (``2,047 MB``, ``1,5 GB``,
   ``420G``, ``1.5T``);
 * :func:`parse_int`, :func:`parse_bool` - numbers and booleans (``1.234``, ``0x10``, ``Wahr``);
 * :func:`is_prompt`, :func:`is_noise`, :func:`is_warning` - lines around output that carry none.
@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 
 __all__ = [
     "epoch", "collection", "parse_datetime", "parse_size_mb", "parse_int", "is_truncated", "parse_bool",
-    "is_noise", "is_warning", "is_prompt", "size_bytes", "human_size",
+    "is_noise", "is_warning", "is_prompt", "size_bytes", "human_size", "parse_decimal",
 ]
 
 #: Names that moved to :mod:`hakb.reading`, still served from here (see :func:`__getattr__`).
@@ -259,25 +259,61 @@ def parse_bool(value: str | None) -> bool | None:
     return None
 
 
-# --- sizes in bytes (ESXi: exact bytes, or busybox human units) ------------------------------
+# --- sizes in bytes (ESXi: exact bytes, or busybox human units; PowerCLI: GB in any locale) ----
 
 _BYTE_UNITS = {"": 1, "B": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40, "P": 1 << 50}
-_BYTE_SIZE = re.compile(r"^(?P<number>\d+(?:[.,]\d+)?)(?P<unit>[BKMGTP]?)(?:i?B)?$", re.I)
+_BYTE_SIZE = re.compile(r"^(?P<number>\d[\d.,'\u00a0\u202f]*)\s*(?P<unit>[BKMGTP]?)(?:i?B|bytes?)?$", re.I)
+_DECIMAL = re.compile(r"^[+-]?\d[\d.,'\u00a0\u202f ]*$")
+
+
+def parse_decimal(value: str | None) -> float | None:
+    """A decimal number as any locale prints it; None when it is not one.
+
+    With both ``.`` and ``,`` the last one is the decimal mark (``1,878.820``, ``1.878,820``); one
+    mark used once is the decimal mark (``3,7``, ``878.820`` - PowerCLI prints GB with three
+    decimals); one used several times, an apostrophe or a (narrow) no-break space groups thousands.
+
+    >>> parse_decimal("3,69921875"), parse_decimal("1.878,820"), parse_decimal("1,878.820")
+    (3.69921875, 1878.82, 1878.82)
+    >>> parse_decimal("1.234.567"), parse_decimal("n/a")
+    (1234567.0, None)
+    """
+    text = (value or "").strip()
+    if not _DECIMAL.match(text):
+        return None
+    text = re.sub(r"['\u00a0\u202f ]", "", text)
+    dots, commas = text.count("."), text.count(",")
+    if dots and commas:
+        mark = "." if text.rfind(".") > text.rfind(",") else ","
+        text = text.replace("," if mark == "." else ".", "").replace(mark, ".")
+    elif dots > 1 or commas > 1:
+        text = text.replace(".", "").replace(",", "")
+    else:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
 
 def size_bytes(text: str) -> int | None:
-    """Bytes in ``text``: plain digits, or a number with a K/M/G/T unit (powers of 1024).
+    """Bytes in ``text``: plain digits, or a number with a K/M/G/T unit (powers of 1024), the unit
+    written ``G``, ``GB`` or ``GiB``, after a blank or not, the number in any locale
+    (:func:`parse_decimal`).
 
     >>> size_bytes("3.7G")
     3972844749
-    >>> size_bytes("42949672960")
-    42949672960
+    >>> size_bytes("42949672960"), size_bytes("1,5 GB"), size_bytes("1.5T") == 3 << 39
+    (42949672960, 1610612736, True)
     >>> size_bytes("n/a") is None
     True
     """
     match = _BYTE_SIZE.match((text or "").strip())
     if not match:
         return None
-    number = float(match.group("number").replace(",", "."))
+    number = parse_decimal(match.group("number"))
+    if number is None:
+        return None
     return int(round(number * _BYTE_UNITS[match.group("unit").upper()]))
 
 

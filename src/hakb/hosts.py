@@ -6,7 +6,7 @@ facts by host, so the core settles this once, before the rules run:
 
 * a fact keeps the host its parser or its section's prompt named;
 * otherwise it gets its artifact's host: what the artifact says of itself (a ``host-name`` fact:
-  ``hostname``, systeminfo's Host Name, a transcript's Machine line), else the host its folders
+  ``hostname``, systeminfo's Host Name, a transcript's Machine line; one host only), else the host its folders
   name (:func:`folder_host`), else what a sibling artifact in the same folder says of itself,
   else ``--host``;
 * a short name and its FQDN are one host everywhere (:func:`canonical_names`).
@@ -124,9 +124,10 @@ def assign_hosts(results: Sequence, default: str | None = None) -> list[Fact]:
     result's artifact host set to the canonical name too. See the module docstring."""
     said: dict[str, str] = {}
     for result in results:
-        for fact in result.facts:
-            if fact.type == "host-name" and fact.slots.get("name"):
-                said.setdefault(result.artifact.name, str(fact.slots["name"]))
+        named = [str(f.slots["name"]) for f in result.facts if f.type == "host-name" and f.slots.get("name")]
+        # An artifact naming several hosts (a Get-VMHost listing of a cluster) names none of itself.
+        if named and len({short_name(n) for n in named}) == 1:
+            said[result.artifact.name] = named[0]
     by_folder: dict[str, set[str]] = defaultdict(set)
     for name, host in said.items():
         by_folder[_folder(name)].add(short_name(host))

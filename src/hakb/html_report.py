@@ -16,7 +16,7 @@ from functools import lru_cache
 from markupsafe import Markup
 
 from hakb.report import (KIND_LABELS, MAX_EVIDENCE, MAX_FINDINGS, case_label, collect_text,
-                         completeness, counts, limited, nothing_found, stories, where)
+                         completeness, counts, limited, nothing_found, silenced_line, stories, where)
 from hakb.safetext import is_web_link, terminal
 
 #: Unfolds every <details> before printing, so the printed report has everything.
@@ -64,6 +64,7 @@ def _finding(finding: dict, number: int) -> dict:
         "more_evidence": more,
         "fix": [inline_markdown(step) for step in finding["remediation"]],
         "references": [{"url": r, "link": is_web_link(r)} for r in finding["references"]],
+        "silenced_line": silenced_line(finding) if finding.get("silenced") else "",
     }
 
 

@@ -12,6 +12,7 @@ An article is Markdown with YAML front matter::
     summary: "{{ file }} is locked by {{ host or mac }}"
     references: ["https://..."]
     vars: [mac]                     # optional: names templates use that no rule's (vars) gives
+    collect: ["vmkfstools -D <disk>", ...]   # optional: what to collect first (hakb triage)
     ---
     # Title
     ## Symptoms / ## Cause / ## Fix
@@ -48,7 +49,9 @@ MAX_FRONT_MATTER_BYTES = 64 << 10
 MAX_ALIASES = 16
 MAX_DEPTH = 8
 #: Bump when what the cache holds changes shape; older entries are then ignored.
-CACHE_FORMAT = 2  # 2: strict checks (hakb.strictkb) and declared vars
+#: 2: articles carry ``collect`` (what to collect first); 3: strict checks
+#: (hakb.strictkb) and declared ``vars``.
+CACHE_FORMAT = 3
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.S)
 _FIX_HEADING = re.compile(r"^##\s+(fix|remediation|resolution)\b", re.I)
@@ -77,6 +80,8 @@ class Article:
     path: Path
     #: names the article's templates may use beyond those the pack's rules give (``vars:``)
     declared: tuple[str, ...] = ()
+    #: What to collect first when a ticket points at this fault (front matter ``collect:``).
+    collect: tuple[str, ...] = ()
 
 
 @dataclass
@@ -170,6 +175,7 @@ def parse_article(text: str, pack: str, path: Path) -> Article:
         references=_texts(meta, "references", path.name),
         summary=_text(meta, "summary", path.name) or title, fix=tuple(fix_steps(body)),
         body=body, pack=pack, path=path, declared=_texts(meta, "vars", path.name),
+        collect=_texts(meta, "collect", path.name),
     )
 
 
@@ -312,7 +318,8 @@ def _from_cache(entry: dict, pack: KnowledgePack, root: Path) -> PackReading:
             **values, confidence=float(item["confidence"]),
             products=tuple(map(str, item["products"])), references=tuple(map(str, item["references"])),
             fix=tuple(map(str, item["fix"])), pack=pack.name, path=root / str(item["path"]),
-            declared=tuple(map(str, item["declared"]))))
+            declared=tuple(map(str, item["declared"])),
+            collect=tuple(map(str, item["collect"]))))
     return PackReading(articles=articles, rule_files=[root / str(p) for p in entry["rules"]],
                        problems=[str(p) for p in entry["problems"]],
                        mentions=frozenset(map(str, entry["mentions"])),

@@ -112,6 +112,12 @@ CORE_SCHEMAS = {
     "collection-time": FactSchema("collection-time", {"epoch": "int", "source": "str"},
                                   "When an artifact was collected (Unix time); the latest one is "
                                   "the case's as-of time unless --as-of is given."),
+    "triage-answer": FactSchema("triage-answer", {"question": "str", "topic": "str", "answer": "str",
+                                                  "items": "list"},
+                                "What a person answered in hakb triage: question is the question's "
+                                "id, topic what the asking rule named (the hakb-unverified topic; "
+                                "'symptom' for the ticket's words), answer the text as given, items "
+                                "its words split at commas, semicolons and spaces."),
     "host-name": FactSchema("host-name", {"name": "str", "source": "str"},
                             "The machine an artifact was collected on, as the artifact itself says "
                             "(hostname, systeminfo's Host Name, a transcript's Machine line); "

@@ -10,8 +10,9 @@ sections. Each section goes to what reads it best:
 * otherwise the **line parser** whose ``recognise`` scores highest.
 
 **Embedded parsers** also read sections others took, where their signatures occur (a lock dump
-inside vmkernel.log). A parser that fails marks only its own section ``error`` with the message;
-nothing else is affected. Facts are checked against their schemas here, so the engine only ever
+inside vmkernel.log); a streamed log is scanned once for its line parser and its embedded
+parsers together (:class:`_Shared`). A parser that fails marks only its own section ``error``
+with the message; nothing else is affected. Facts are checked against their schemas here, so the engine only ever
 sees well-formed facts, and redacted here (:mod:`hakb.redact`), so no parser has to care about
 secrets. An artifact yields at most :data:`MAX_FACTS` facts.
 """
@@ -44,16 +45,52 @@ CORE = "hakb"
 #: A line parser with signatures reads only the lines they select (:func:`hakb.textio.scan_lines`);
 #: False gives it every line (tests compare the two readings).
 SCANNING = True
-#: PEM private key markers: always selected, so the key filter sees where a key begins and ends.
-_PEM_MARKER = "PRIVATE KEY-----"
 
 
 def selection(parser: Parser) -> textio.Selection | None:
     """The lines ``parser`` asks for, or None for every line."""
     if not parser.signatures:
         return None
-    return textio.Selection(tuple(parser.signatures) + (_PEM_MARKER,), before=parser.context_before,
+    return textio.Selection(tuple(parser.signatures) + redact.KEY_MARKERS, before=parser.context_before,
                             after=parser.context, continuation=parser.continuation)
+
+
+#: Lines of a streamed log kept for its embedded parsers while its line parser reads them; past
+#: this, the embedded parsers scan the file again instead.
+MAX_SHARED_LINES = 500_000
+
+
+def union(selections: Sequence[textio.Selection]) -> textio.Selection:
+    """One selection giving every line each of ``selections`` gives (and maybe a few more)."""
+    continuations = [s.continuation for s in selections if s.continuation]
+    return textio.Selection(tuple(dict.fromkeys(sig for s in selections for sig in s.signatures)),
+                            before=max(s.before for s in selections), after=max(s.after for s in selections),
+                            continuation="|".join(f"(?:{c})" for c in continuations))
+
+
+class _Shared:
+    """The lines one scan of a streamed log selects for its line parser and its embedded parsers
+    together, kept (up to :data:`MAX_SHARED_LINES`) for the embedded parsers as the line parser
+    reads them: one pass over the file instead of one per parser. Every parser is given a
+    superset of the lines it asks for, which its signatures' contract allows."""
+
+    def __init__(self, lines: Iterator[tuple[int, str]]) -> None:
+        self.source = lines
+        self.kept: list[tuple[int, str]] | None = []
+        self.done = False
+
+    def __iter__(self) -> Iterator[tuple[int, str]]:
+        for item in self.source:
+            if self.kept is not None:
+                self.kept.append(item)
+                if len(self.kept) > MAX_SHARED_LINES:
+                    self.kept = None
+            yield item
+        self.done = True
+
+    def lines(self) -> list[tuple[int, str]] | None:
+        """The kept lines, or None when they are not all there (too many, or not read to the end)."""
+        return self.kept if self.done else None
 
 
 @dataclass
@@ -272,6 +309,7 @@ class _Reader:
         else:
             mode, chosen, problems = self._choose(head, section)
             self.problems.extend(problems)
+            shared: _Shared | None = None
             if mode == "objects":
                 result.status, result.message = _contained(
                     lambda: self._objects(self._lines(part), section, chosen, host, result), self.kept)
@@ -282,20 +320,27 @@ class _Reader:
                 result.parsers = [parser.name]
                 # a binary-capable parser (certificates) reads a text artifact's bytes too
                 chosen_lines = selection(parser) if SCANNING and not parser.embedded else None
-                stream = (textio.iter_chunks(self.artifact.path) if parser.binary
-                          else self._lines(part, chosen_lines))
+                others = [selection(p) for p in self.embedded if p.name != parser.name]
+                if part is None and chosen_lines is not None and others and not parser.binary:
+                    shared = _Shared(self._lines(part, union([chosen_lines] + others)))
+                    stream = iter(shared)
+                else:
+                    stream = (textio.iter_chunks(self.artifact.path) if parser.binary
+                              else self._lines(part, chosen_lines))
                 result.status, result.message = _contained(
                     lambda: self._take(parser.parse(stream, artifact), host, parser.name), self.kept)
             else:
                 result.message = ("no parser recognised it" if not section.command
                                   else f"no parser reads the output of {section.command!r}")
             taken = set(result.parsers)
+            result.facts = len(self.kept.facts) - before  # an embedded parser is named for its own facts only
             for parser in self.embedded:
                 if parser.name in taken:
                     continue
+                kept = shared.lines() if shared is not None else None
+                lines = iter(kept) if kept is not None else self._embedded_lines(parser, part)
                 status, message = _contained(
-                    lambda p=parser: self._take(p.parse(self._embedded_lines(p, part), artifact), host),
-                    self.kept)
+                    lambda p=parser, lines=lines: self._take(p.parse(lines, artifact), host), self.kept)
                 if status == "error":
                     result.status, result.message = "error", f"{parser.name}: {message}"
                     result.parsers.append(parser.name)

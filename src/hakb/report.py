@@ -77,6 +77,14 @@ def nothing_found(report: dict) -> str:
     return text
 
 
+def silenced_line(finding: dict) -> str:
+    """An acknowledged finding's line: by whom, when, why (see hakb.acks)."""
+    from hakb.acks import describe
+
+    text = describe(finding["silenced"])
+    return text[:1].upper() + text[1:] + " (does not count for the exit status)"
+
+
 def as_json(report: dict) -> str:
     """One JSON object; C1 control characters (which JSON may carry raw and some terminals
     obey) as \\u escapes, like the C0 ones."""
@@ -113,6 +121,8 @@ def as_text(report: dict, colour: bool = False, show_skipped: bool = False) -> s
             out.append(f"{label} {style(finding['title'], bold=True)}  "
                        + t(f"[{finding['id']}{pack}, confidence {finding['confidence']:.2f}{extra}]"))
             out.append(f"  {t(finding['summary'])}")
+            if finding.get("silenced"):
+                out.append("  " + style(t(silenced_line(finding)), fg="green"))
             evidence, more = limited(finding["evidence"], MAX_EVIDENCE)
             if evidence:
                 out.append("  Evidence:")
@@ -196,6 +206,8 @@ def as_markdown(report: dict) -> str:
                     + (f" · pack {e(finding['pack'])}" if finding.get("pack") else "")
                     + f" · confidence {finding['confidence']:.2f}", "",
                     markdown_prose(finding["summary"]), ""]
+            if finding.get("silenced"):
+                out += [f"*{e(silenced_line(finding))}*", ""]
             evidence, more = limited(finding["evidence"], MAX_EVIDENCE)
             if evidence:
                 out += ["**Evidence**", ""]

@@ -95,6 +95,11 @@ def as_sarif(report: dict, articles: dict[str, dict] | None = None) -> dict:
             "partialFingerprints": {"hakbFinding/v1": f"{finding['id']}:{finding['key']}"},
             "properties": properties,
         }
+        if finding.get("silenced"):  # acknowledged (hakb ack): SARIF's own word for it
+            ack = finding["silenced"]
+            result["suppressions"] = [{"kind": "external", "status": "accepted",
+                                       "justification": f"{ack['reason']} ({ack['by']}, {ack['at']}"
+                                                        + (f", until {ack['until']})" if ack.get("until") else ")")}]
         results.append(result)
     for item in report.get("unverified") or []:
         text = item["check"] + (f" on {item['host']}" if item.get("host") else "")

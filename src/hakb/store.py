@@ -2,7 +2,9 @@
 
 Tables: ``cases`` (one row a case, with the full JSON report so ``hakb show`` prints it again),
 ``artifacts``, ``facts`` (slots as JSON, with artifact and line), ``findings`` (with evidence),
-``unverified``, ``kb_articles`` (full-text indexed) and ``meta`` (schema version).
+``unverified``, ``kb_articles`` (full-text indexed) and ``meta`` (schema version); for triage
+``triage_cases`` (symptom, how many of the facts came from the bundle), ``triage_questions`` and
+``triage_answers``; ``acks`` (findings acknowledged or silenced, by fault id, key and host).
 
 Several ``hakb diagnose`` processes may write one file at once: it runs in WAL mode with a busy
 timeout, and every write transaction takes the write lock up front (``BEGIN IMMEDIATE``) so
@@ -33,7 +35,8 @@ if TYPE_CHECKING:  # listing cases needs neither the engine nor the knowledge
 
 #: Layout of the database. 1: cases, artifacts, facts, findings, unverified, kb_articles, meta.
 #: 2: cases.problems (parser, archive and pack errors of the case, for listings without the report).
-SCHEMA_VERSION = 2
+#: 3: triage_cases, triage_questions, triage_answers, acks.
+SCHEMA_VERSION = 3
 #: Milliseconds a writer waits for another (HAKB_DB_TIMEOUT, in seconds, overrides).
 BUSY_TIMEOUT_MS = 30_000
 _OUR_TABLES = ("cases", "artifacts", "facts", "findings", "unverified")
@@ -237,6 +240,28 @@ class Store:
             "body": str, "path": str}, pk="id", if_not_exists=True)
         if not db["kb_articles"].detect_fts():
             db["kb_articles"].enable_fts(["id", "title", "products", "body"], create_triggers=True)
+        self._create_triage_and_ack_tables()
+
+    def _create_triage_and_ack_tables(self) -> None:
+        db = self.db
+        db["triage_cases"].create({
+            "case_id": str, "symptom": str, "bundle_facts": int, "candidates": str, "status": str,
+            "updated": str}, pk="case_id", if_not_exists=True)
+        db["triage_questions"].create({
+            "case_id": str, "position": int, "question_id": str, "kind": str, "rule": str,
+            "check_text": str, "collect": str, "host": str, "ask": str, "choices": str,
+            "topic": str, "answer_fact": str, "answer_slot": str, "title": str, "status": str,
+            "answer": int, "source": str}, if_not_exists=True)
+        db["triage_answers"].create({
+            "case_id": str, "number": int, "question_id": str, "kind": str, "text": str,
+            "created": str, "via": str}, if_not_exists=True)
+        for table in ("triage_questions", "triage_answers"):
+            db[table].create_index(["case_id"], if_not_exists=True)
+        db["acks"].create({
+            "id": int, "fault": str, "key": str, "host": str, "reason": str, "by": str,
+            "created": str, "until": str, "case_id": str, "title": str, "removed": str,
+            "removed_by": str}, pk="id", if_not_exists=True)
+        db["acks"].create_index(["fault", "key"], if_not_exists=True)
 
     def _migrate_1_to_2(self) -> None:
         """Schema 1 -> 2: cases gain ``problems``, filled in from each stored report."""
@@ -248,14 +273,22 @@ class Store:
                 count = None
             self.db.execute("UPDATE cases SET problems = ? WHERE id = ?", [count, row["id"]])
 
+    def _migrate_2_to_3(self) -> None:
+        """Schema 2 -> 3: tables for triage questions and answers, and acknowledgements."""
+        self._create_triage_and_ack_tables()
+
     # -- cases -------------------------------------------------------------------------------
     # -- cases -------------------------------------------------------------------------------
 
-    def save(self, case: Diagnosis) -> None:
-        """Write the whole case in one transaction."""
+    def save(self, case: Diagnosis, replace: bool = False, triage: dict | None = None) -> None:
+        """Write the whole case in one transaction. ``replace``: the case was diagnosed again in
+        place (triage), its old rows go; ``triage``: its questions and answers (see
+        :meth:`_write_triage`), written in the same transaction."""
         report = case.as_dict()
         try:
             with self._transaction():
+                if replace:
+                    self._delete_case(case.case_id)
                 self.db["cases"].insert({
                     "id": case.case_id, "created": report["created"],
                     "hakb_version": case.hakb_version, "inputs": json.dumps(case.inputs),
@@ -281,8 +314,98 @@ class Store:
                 self.db["unverified"].insert_all({
                     "case_id": case.case_id, "rule": u.rule, "check_text": u.check,
                     "collect": u.collect, "host": u.host} for u in case.unverified)
+                if triage is not None:
+                    self._write_triage(case.case_id, triage)
         except sqlite3.DatabaseError as exc:
             raise StoreError(self._explain(exc)) from exc
+
+    def _delete_case(self, case_id: str) -> None:
+        for table in ("artifacts", "facts", "findings", "unverified"):
+            self.db.execute(f"DELETE FROM {table} WHERE case_id = ?", [case_id])
+        self.db.execute("DELETE FROM cases WHERE id = ?", [case_id])
+
+    def delete_case(self, case_id: str) -> None:
+        """Remove a case and its triage state (a page upload of which nothing could be read)."""
+        try:
+            with self._transaction():
+                self._delete_case(case_id)
+                for table in ("triage_cases", "triage_questions", "triage_answers"):
+                    self.db.execute(f"DELETE FROM {table} WHERE case_id = ?", [case_id])
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(self._explain(exc)) from exc
+
+    # -- triage ------------------------------------------------------------------------------
+
+    def _write_triage(self, case_id: str, triage: dict) -> None:
+        """``triage``: symptom, bundle_facts (the first facts of the case are the bundle's, the
+        rest came from answers), candidates, status, questions and answers (lists of dicts
+        with the column names of ``triage_questions`` and ``triage_answers``)."""
+        self.db["triage_cases"].upsert({
+            "case_id": case_id, "symptom": triage.get("symptom") or "",
+            "bundle_facts": int(triage["bundle_facts"]),
+            "candidates": json.dumps(triage.get("candidates") or []),
+            "status": triage.get("status") or "open", "updated": triage.get("updated") or ""},
+            pk="case_id")
+        for table in ("triage_questions", "triage_answers"):
+            self.db.execute(f"DELETE FROM {table} WHERE case_id = ?", [case_id])
+        self.db["triage_questions"].insert_all(
+            {**q, "case_id": case_id, "position": i, "choices": json.dumps(list(q.get("choices") or []))}
+            for i, q in enumerate(triage.get("questions") or []))
+        self.db["triage_answers"].insert_all(
+            {**a, "case_id": case_id} for a in triage.get("answers") or [])
+
+    def save_triage(self, case_id: str, triage: dict) -> None:
+        """Write only a case's triage state (an answer kept before the diagnosis that uses it)."""
+        try:
+            with self._transaction():
+                self._write_triage(case_id, triage)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(self._explain(exc)) from exc
+
+    def triage(self, case_ref: str) -> dict | None:
+        """What :meth:`_write_triage` stored for a case, or None for a case triage never saw."""
+        case_id = self.resolve(case_ref)
+        row = next(self.db.query("select * from triage_cases where case_id = ?", [case_id]), None)
+        if row is None:
+            return None
+        questions = [{**q, "choices": json.loads(q["choices"] or "[]")} for q in self.db.query(
+            "select * from triage_questions where case_id = ? order by position", [case_id])]
+        answers = list(self.db.query(
+            "select * from triage_answers where case_id = ? order by number", [case_id]))
+        return {**row, "candidates": json.loads(row["candidates"] or "[]"),
+                "questions": questions, "answers": answers}
+
+    # -- acknowledgements --------------------------------------------------------------------
+
+    def add_ack(self, ack: dict) -> int:
+        """Store an acknowledgement (fault, key, host, reason, by, created, until, case_id,
+        title); returns its number."""
+        try:
+            with self._transaction():
+                table = self.db["acks"]
+                table.insert({k: ack.get(k) for k in ("fault", "key", "host", "reason", "by", "created",
+                                                      "until", "case_id", "title")})
+                return int(table.last_pk)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(self._explain(exc)) from exc
+
+    def acks(self, include_removed: bool = False) -> list[dict]:
+        """Acknowledgements, oldest first; without ``include_removed`` only those not removed."""
+        where = "" if include_removed else "where removed is null"
+        return list(self.db.query(f"select * from acks {where} order by id"))
+
+    def remove_ack(self, number: int, by: str, when: str) -> dict:
+        """Mark acknowledgement ``number`` removed (kept for the record); returns it."""
+        row = next(self.db.query("select * from acks where id = ?", [number]), None)
+        if row is None or row["removed"]:
+            raise StoreError(f"no acknowledgement {number} in {self.path}; `hakb acks` lists them")
+        try:
+            with self._transaction():
+                self.db.execute("UPDATE acks SET removed = ?, removed_by = ? WHERE id = ?",
+                                [when, by, number])
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(self._explain(exc)) from exc
+        return {**row, "removed": when, "removed_by": by}
 
     def recent(self, limit: int = 20, host: str | None = None, fault: str | None = None,
                since: datetime | None = None, until: datetime | None = None) -> list[dict]:
@@ -377,4 +500,4 @@ def _utc(moment: datetime) -> str:
 
 
 #: Upgrade steps: MIGRATIONS[n] turns schema n into n + 1, in place, inside one transaction.
-MIGRATIONS = {1: Store._migrate_1_to_2}
+MIGRATIONS = {1: Store._migrate_1_to_2, 2: Store._migrate_2_to_3}

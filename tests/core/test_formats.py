@@ -206,3 +206,27 @@ def test_a_table_ends_at_a_blank_line():
             "EX02                 2 Up\n\n(exit) \") (assert (x))\nsomething else entirely\n")
     rows = list(format_table(lines_of(text)))
     assert [(r.get("Node"), r.get("Status")) for r in rows] == [("EX01", "Up"), ("EX02", "Up")]
+
+
+def test_sizes_with_units_in_any_locale():
+    from hakb.formats import size_bytes
+
+    gib = 1 << 30
+    assert size_bytes("420G") == 420 * gib
+    assert size_bytes("1.5T") == 3 << 39
+    assert size_bytes("1,5 GB") == size_bytes("1.5 GiB") == 3 << 29
+    assert size_bytes("1.234,5 MB") == round(1234.5 * (1 << 20))
+    assert size_bytes("536602476544") == 536602476544
+    assert size_bytes("12Q") is None and size_bytes("") is None
+
+
+def test_decimals_in_any_locale():
+    from hakb.formats import parse_decimal
+
+    # PowerCLI prints GB as doubles (Format-List, Export-Csv) or with three decimals (tables).
+    assert parse_decimal("3.69921875") == parse_decimal("3,69921875") == 3.69921875
+    assert parse_decimal("1,023.750") == parse_decimal("1.023,750") == 1023.75
+    assert parse_decimal("878.820") == 878.82  # one mark used once is the decimal mark
+    assert parse_decimal("1 234 567") == parse_decimal("1.234.567") == 1234567
+    assert parse_decimal("-2,5") == -2.5
+    assert parse_decimal("3.7G") is None and parse_decimal(None) is None

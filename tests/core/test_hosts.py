@@ -87,3 +87,21 @@ def test_hostname_output_names_the_host_of_its_folder(tmp_path):
     assert nics and {f.host for f in nics} == {"esx03.lab.example"}
     [name] = [f for f in case.facts if f.type == "host-name"]
     assert (name.line, name.slots["name"]) == (2, "esx03.lab.example")
+
+
+def test_an_artifact_naming_several_hosts_of_itself_names_none():
+    from pathlib import Path
+
+    from hakb.hosts import assign_hosts
+    from hakb.model import Artifact, Fact
+    from hakb.parsing import ArtifactResult
+
+    def result(name, *names):
+        facts = [Fact("host-name", {"name": n, "source": "Get-VMHost"}, line=i, host=n) for i, n in enumerate(names, 1)]
+        return ArtifactResult(Artifact(name, Path(name)), "parsed",
+                              facts=facts + [Fact("host-nic", {"mac": "00:50:56:0a:01:01"}, line=9)])
+
+    one, cluster = result("a/one.txt", "esx03", "esx03.lab.example"), result("b/cluster.txt", "esx01", "esx02")
+    facts = assign_hosts([one, cluster])
+    nic_hosts = [f.host for f in facts if f.type == "host-nic"]
+    assert nic_hosts == ["esx03.lab.example", None]  # one host in two spellings; two hosts: none

@@ -11,7 +11,8 @@ is, and the files that stand in for the example's deciding artifacts, in the exa
 The bundle diagnosed is the example with ``replaces`` (files or folders) removed and the
 variant's other files added. ``compare`` (default: every finding of the example) lists the
 finding ids whose key and values must match; ``[expect]`` may name values that legitimately
-differ in this shape (``[expect.vmware-locked-vmdk] seen_on = ["esx01"]``).
+differ in this shape (``[expect.vmware-locked-vmdk] seen_on = ["esx01"]``); an empty list says the
+shape does not have the value at all (``warning = []``: an export holds no WARNING line).
 """
 
 from __future__ import annotations
@@ -77,7 +78,11 @@ def test_variant_reaches_the_examples_findings(variant, tmp_path):
     overrides = spec.get("expect", {})
     for key, finding in wanted.items():
         values = normalised(finding["values"])
-        values.update({n: sorted(map(str, v)) for n, v in overrides.get(key[0], {}).items()})
+        for name, override in overrides.get(key[0], {}).items():
+            if override:
+                values[name] = sorted(map(str, override))
+            else:
+                values.pop(name, None)
         assert normalised(found[key]["values"]) == values, key
         assert found[key]["severity"] == finding["severity"], key
 

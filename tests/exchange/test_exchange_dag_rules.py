@@ -53,6 +53,17 @@ def test_copy_problems_named_by_database_and_server(run_example):
     assert checks == ["EX02/DBCopyFailed", "EX02/DBCopySuspended"]
 
 
+def test_a_copy_listed_by_two_commands_of_one_transcript_is_no_duplicate():
+    def copy(line, listing):
+        return fact("exchange-db-copy", line=line, artifact="transcript.txt", database="DB03", server="EX02",
+                    status="Healthy", copy_queue=0, replay_queue=0, listing=listing)
+
+    twice = [copy(15, "Get-MailboxDatabaseCopyStatus -Server EX02"), copy(32, "Get-MailboxDatabaseCopyStatus DB03")]
+    assert findings_of(run_facts(twice), "dag-duplicate-copy") == []
+    once = [copy(15, "Get-MailboxDatabaseCopyStatus *"), copy(16, "Get-MailboxDatabaseCopyStatus *")]
+    assert only_finding(run_facts(once), "dag-duplicate-copy").key == "DB03\\EX02"
+
+
 def test_dag_member_limit(run_example):
     finding = only_finding(run_example("dag-too-many-members"), "dag-member-limit")
     assert "DAG DAG2 lists 17 members" in finding.summary

@@ -6,14 +6,18 @@ import io
 import json
 import os
 import stat
+import subprocess
+import sys
 import tarfile
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 from hostile_kit import line_plugin_manager
 
-from hakb.bundle import Limits, collect
+import hakb.archives
+from hakb.bundle import Limits, collect, work_folder
 from hakb.diagnosis import diagnose
 
 
@@ -144,9 +148,9 @@ def test_file_count_and_total_size_limits(tmp_path, work):
         for i in range(30):
             z.writestr(f"f{i}.txt", "x" * 1000)
     many = collect([str(archive)], work, limits=Limits(max_files=10))
-    assert "more than 10 files (raise --max-files)" in many.errors[0][1]
+    assert "more than 10 members in all (raise --max-files)" in many.errors[0][1]
     big = collect([str(archive)], work, limits=Limits(max_total_bytes=5000))
-    assert "unpacks to more than 5000 bytes (raise --max-unpacked)" in big.errors[0][1]
+    assert "unpacks to more than 5000 bytes in all (raise --max-unpacked)" in big.errors[0][1]
 
 
 def make_nested(tmp_path: Path, levels: int) -> Path:
@@ -283,3 +287,257 @@ def test_folder_inputs_do_not_follow_links_out(tmp_path, work):
     assert "leaving the folder" in reasons["shadow-link"]
     assert "folder, not followed" in reasons["folder-link"]
     assert reasons["pipe"] == "not a regular file"
+
+
+# -- limits count across the whole input, nested archives included -----------------------------
+
+def test_a_bomb_of_nested_gzip_members_refuses_the_archive_that_carries_it(tmp_path, work):
+    """2,000 gzip members of 1 MiB of zeros each: 2 GiB from a 20-odd KB .tgz. Each member alone
+    fits the per-archive floor; together they count against the archive that carries them."""
+    archive = tmp_path / "nested.tgz"
+    member = gzip.compress(b"\0" * (1 << 20), compresslevel=9)
+    with tarfile.open(archive, "w:gz") as tar:
+        for i in range(2000):
+            add_tar(tar, f"logs/vmkernel.{i}.gz", member)
+    assert archive.stat().st_size < 30_000
+    inventory = collect([str(archive)], work)
+    [(name, reason)] = inventory.errors
+    assert name == str(archive) and reason.startswith("archive refused: compression ratio above 200:1")
+    assert inventory.artifacts == []
+    assert inventory.total_bytes < 8 * 1024 * 1024  # stopped after a few members, not 2 GiB
+    assert tree(work) == set()  # the outer folder and every inner one are gone
+
+
+def test_the_ratio_counts_all_inputs_together(tmp_path, work):
+    """Forty tiny zips of 1 MiB each: every one fits its own allowance, not all of them the
+    allowance of what was given; given more (a real log beside them), they all fit."""
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    for i in range(40):
+        with zipfile.ZipFile(bundle / f"part{i:02}.zip", "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr(f"zeros{i}.bin", b"\0" * (1 << 20))
+    inventory = collect([str(bundle)], work)
+    refused = [reason for _, reason in inventory.errors]
+    assert 0 < len(inventory.artifacts) < 40 and len(refused) == 40 - len(inventory.artifacts)
+    assert all("compression ratio above 200:1 for all inputs together" in r for r in refused)
+    given = sum(p.stat().st_size for p in bundle.iterdir())
+    assert inventory.total_bytes <= max(200 * given, 1 << 20) + (1 << 20)
+    (bundle / "hostd.log").write_bytes(os.urandom(300_000))  # incompressible: 300 KB given more
+    again = collect([str(bundle)], tmp_path)
+    assert again.errors == [] and len(again.artifacts) == 41
+
+
+def test_members_of_nested_archives_count_toward_max_files(tmp_path, work):
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        for i in range(5):
+            z.writestr(f"f{i}.txt", "x\n")
+    archive = tmp_path / "outer.tar"
+    with tarfile.open(archive, "w") as tar:
+        for i in range(3):
+            add_tar(tar, f"inner{i}.zip", inner.getvalue())
+    # 3 zips + 15 members in them: 18 members in all.
+    refused = collect([str(archive)], work, limits=Limits(max_files=12))
+    assert refused.errors == [(str(archive), "archive refused: more than 12 members in all (raise --max-files)")]
+    assert refused.artifacts == [] and tree(work) == set()
+    fits = collect([str(archive)], work, limits=Limits(max_files=18))
+    assert fits.errors == [] and len(fits.artifacts) == 15 and fits.file_count == 18
+
+
+@pytest.mark.parametrize("mode", ["w", "w:gz"])
+def test_too_many_tar_members_are_refused_before_anything_is_written(tmp_path, work, monkeypatch, mode):
+    archive = tmp_path / ("many.tar" if mode == "w" else "many.tgz")
+    with tarfile.open(archive, mode) as tar:
+        for i in range(300):
+            add_tar(tar, f"d/f{i}.txt", b"x\n")
+    monkeypatch.setattr(hakb.archives, "copy_bounded", lambda *a: pytest.fail("a member was written"))
+    inventory = collect([str(archive)], work, limits=Limits(max_files=100))
+    assert inventory.errors == [(str(archive), "archive refused: more than 100 members in all (raise --max-files)")]
+    assert tree(work) == set()
+
+
+def test_too_many_zip_members_are_refused_from_the_end_record(tmp_path, work, monkeypatch):
+    archive = tmp_path / "many.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for i in range(300):
+            z.writestr(f"d/f{i}.txt", "x\n")
+    opened = []
+    monkeypatch.setattr(hakb.archives.zipfile, "ZipFile", lambda *a, **k: opened.append(a) or pytest.fail())
+    inventory = collect([str(archive)], work, limits=Limits(max_files=100))
+    assert inventory.errors == [(str(archive), "archive refused: more than 100 members in all (raise --max-files)")]
+    assert opened == [] and tree(work) == set()  # refused before its directory was read
+
+
+def test_a_zip_whose_declared_sizes_do_not_fit_is_refused_before_writing(tmp_path, work, monkeypatch):
+    archive = tmp_path / "big.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("zeros.bin", b"\0" * (5 << 20))
+    monkeypatch.setattr(hakb.archives, "copy_bounded", lambda *a: pytest.fail("a member was written"))
+    inventory = collect([str(archive)], work)
+    assert "compression ratio above 200:1" in inventory.errors[0][1]
+
+
+# -- nothing is dropped without a word -------------------------------------------------------
+
+NUL_LOG = b"\0" * 512 + b"2026-11-20T09:14:57.103Z info hostd[1] after the crash\n"
+
+
+@pytest.mark.parametrize("name", ["hostd.0.gz", "hostd.tgz"])
+def test_a_gzip_log_starting_with_nul_bytes_is_read_not_taken_for_an_empty_tar(tmp_path, work, name):
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(NUL_LOG))
+    inventory = collect([str(path)], work)
+    [artifact] = inventory.artifacts
+    assert artifact.name == str(path) and artifact.path.read_bytes() == NUL_LOG
+    assert inventory.skipped == [] and inventory.errors == []
+
+
+def test_an_archive_holding_nothing_is_listed(tmp_path, work):
+    empty = tmp_path / "empty.tar"
+    with tarfile.open(empty, "w"):
+        pass
+    folders_only = tmp_path / "folders.zip"
+    with zipfile.ZipFile(folders_only, "w") as z:
+        z.writestr("logs/", "")
+    inventory = collect([str(empty), str(folders_only)], work)
+    assert inventory.skipped == [(str(empty), "archive holds no files"),
+                                 (str(folders_only), "archive holds no files")]
+
+
+def test_a_member_cut_short_is_an_error_not_half_a_file(tmp_path, work):
+    archive = tmp_path / "cut.tar"
+    with tarfile.open(archive, "w") as tar:
+        add_tar(tar, "first.txt", b"complete\n")
+        add_tar(tar, "big.log", b"y" * 100_000)
+    archive.write_bytes(archive.read_bytes()[:60_000])
+    inventory = collect([str(archive)], work)
+    assert [a.name for a in inventory.artifacts] == [f"{archive}:first.txt"]
+    errors = dict(inventory.errors)
+    assert errors[f"{archive}:big.log"].startswith("cut short, not unpacked")
+    assert errors[str(archive)].startswith("archive is corrupt or truncated")
+    assert not any(p.name == "big.log" for p in work.rglob("*"))
+
+
+def test_a_zip_member_with_a_bad_checksum_leaves_no_partial_file(tmp_path, work):
+    archive = tmp_path / "crc.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("bad.txt", "original content of the member\n" * 100)
+        z.writestr("good.txt", "fine\n")
+    data = archive.read_bytes()
+    archive.write_bytes(data.replace(b"original", b"ORIGINAL", 1))  # stored, so the CRC no longer fits
+    inventory = collect([str(archive)], work)
+    assert [a.name for a in inventory.artifacts] == [f"{archive}:good.txt"]
+    [(name, reason)] = inventory.errors
+    assert name == f"{archive}:bad.txt" and "CRC" in reason
+    assert not any(p.name == "bad.txt" for p in work.rglob("*"))
+
+
+def test_a_later_member_of_the_same_name_is_said_to_replace_the_earlier(tmp_path, work):
+    archive = tmp_path / "twice.tar"
+    with tarfile.open(archive, "w") as tar:
+        add_tar(tar, "a.txt", b"first\n")
+        add_tar(tar, "a.txt", b"second\n")
+    inventory = collect([str(archive)], work)
+    [artifact] = inventory.artifacts
+    assert artifact.path.read_bytes() == b"second\n"
+    assert inventory.skipped == [(f"{archive}:a.txt", "an earlier member of the same name was replaced by this one")]
+
+
+# -- the run's temporary folder ----------------------------------------------------------------
+
+def locked_elsewhere(folder: Path) -> bool:
+    """True when some open file description holds the folder's run lock."""
+    import fcntl
+    fd = os.open(folder / ".hakb-run.lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_the_work_folder_carries_the_pid_holds_a_lock_and_goes_away(tmp_path):
+    with work_folder(tmp_path) as folder:
+        assert folder.parent == tmp_path and folder.name.startswith(f"hakb-{os.getpid()}-")
+        assert locked_elsewhere(folder)
+        (folder / "unpacked.txt").write_text("x")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stale_work_folders_of_killed_runs_are_removed_live_ones_kept(tmp_path):
+    import fcntl
+    dead = dead_pid()
+    stale = tmp_path / f"hakb-{dead}-abc123"
+    (stale / "archive-1-x").mkdir(parents=True)
+    (stale / "archive-1-x" / "big.log").write_bytes(b"x" * 1000)
+    (stale / ".hakb-run.lock").write_text("")  # nobody holds it: its run is over
+    stale_unlocked = tmp_path / f"hakb-{dead}-def456"  # killed before it took its lock
+    stale_unlocked.mkdir()
+    live = tmp_path / f"hakb-{dead}-live99"  # a pid that looks dead, but the lock is held
+    live.mkdir()
+    holder = os.open(live / ".hakb-run.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    others = [tmp_path / "hakb-notes", tmp_path / "unrelated"]
+    for other in others:
+        other.mkdir()
+    try:
+        with work_folder(tmp_path) as mine:
+            left = sorted(p.name for p in tmp_path.iterdir())
+    finally:
+        os.close(holder)
+    assert left == sorted([mine.name, live.name, "hakb-notes", "unrelated"])
+
+
+def test_a_run_killed_while_unpacking_leaves_a_folder_the_next_run_removes(tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    bundle = tmp_path / "bundle.tgz"
+    block = b"2026-11-20T09:14:57.103Z info hostd[2099962] Task Completed : haTask-4 Status success\n"
+    with tarfile.open(bundle, "w:gz", compresslevel=1) as tar:
+        for i in range(8):  # big enough to take a while, compressing well below 200:1
+            add_tar(tar, f"esx01/var/log/big{i}.log", block * 200_000)
+    environment = {**os.environ, "TMPDIR": str(scratch), "HAKB_LOAD_PLUGINS": ""}
+    hakb = [str(Path(sys.executable).parent / "hakb")]
+    process = subprocess.Popen(hakb + ["diagnose", "-q", "--no-save", str(bundle)], env=environment,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any(p.is_file() and p.name.endswith(".log")
+                                                  for p in scratch.rglob("*")):
+        time.sleep(0.02)
+    process.kill()
+    process.wait()
+    [left] = list(scratch.iterdir())
+    assert left.name.startswith(f"hakb-{process.pid}-") and any(left.rglob("*.log"))
+    small = tmp_path / "note.txt"
+    small.write_text("nothing to see\n")
+    subprocess.run(hakb + ["parse", str(small)], env=environment, check=True, capture_output=True)
+    assert list(scratch.iterdir()) == []
+
+
+# -- sizes with units --------------------------------------------------------------------------
+
+def test_max_unpacked_takes_units_on_the_command_line(tmp_path):
+    from click.testing import CliRunner
+    from hakb.cli import cli
+    archive = tmp_path / "logs.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("hostd.log", "x" * 5000)
+    result = CliRunner().invoke(cli, ["diagnose", "--no-save", "--format", "json", "--max-unpacked", "4K",
+                                      str(archive)])
+    report = json.loads(result.stdout)
+    assert [a["message"] for a in report["artifacts"]] == [
+        "archive refused: unpacks to more than 4 KiB in all (raise --max-unpacked)"]
+    bad = CliRunner().invoke(cli, ["diagnose", "--no-save", "--max-unpacked", "4X", str(archive)])
+    assert bad.exit_code == 2 and "'4X' is not a size" in bad.output
+    half = CliRunner().invoke(cli, ["diagnose", "--no-save", "--format", "json", "--max-unpacked", "4.5K",
+                                    str(archive)])
+    assert json.loads(half.stdout)["artifacts"][0]["message"] == \
+        "archive refused: unpacks to more than 4.5 KiB in all (raise --max-unpacked)"

@@ -14,7 +14,7 @@ from hakb import Fact, ParseError, Parser
 from hakb.cli import cli
 from hakb.model import Artifact
 from hakb.parsing import parse_artifact
-from hakb.redact import MARK, redact_slots, redact_text
+from hakb.redact import MARK, PemFilter, redact_slots, redact_text
 
 SECRETS = {
     "registry password": "Winter2024!secret",
@@ -205,3 +205,207 @@ def test_slot_names_that_say_secret_are_emptied_but_numbers_stay():
                           "items": ["a", "password=b"], "enabled": True})
     assert slots == {"password": MARK, "password_age_days": 12, "token_count": "3",
                      "items": ["a", f"password={MARK}"], "enabled": True}
+
+
+# -- one table per form of secret (issue 10's "redaction gaps"); each row: line, what it becomes --
+
+def check(table):
+    for line, expected in table:
+        assert redact_text(line) == expected, line
+
+
+@pytest.mark.parametrize("line, expected", [
+    ('<add name="Db" connectionString="Server=db01;User ID=app;Password=C0nn;" providerName="x"/>',
+     f'<add name="Db" connectionString="Server=db01;User ID=app;Password={MARK};" providerName="x"/>'),
+    ('{"ConnectionStrings": {"Default": "Server=db01;User Id=sa;Password=C0nn;"}}',
+     f'{{"ConnectionStrings": {{"Default": "Server=db01;User Id=sa;Password={MARK};"}}}}'),
+    ('"ConnStr"="Data Source=db01;Password=C0nn;Encrypt=True"',
+     f'"ConnStr"="Data Source=db01;Password={MARK};Encrypt=True"'),
+    ("Data Source=db01;Password=two words;Encrypt=True", f"Data Source=db01;Password={MARK};Encrypt=True"),
+    ("conn = 'Server=db01;Pwd=C0nn'", f"conn = 'Server=db01;Pwd={MARK}'"),
+    ("Arguments=--password=C0nn", f"Arguments=--password={MARK}"),
+    ('connectionString="Server=db01;Integrated Security=SSPI;"', 'connectionString="Server=db01;Integrated Security=SSPI;"'),
+])
+def test_quoted_connection_strings(line, expected):
+    assert redact_text(line) == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    ('<add key="SmtpPassword" value="Sm7p!"/>', f'<add key="SmtpPassword" value="{MARK}"/>'),
+    ("<add value='Sm7p!' key='Mail.Password' />", f"<add value='{MARK}' key='Mail.Password' />"),
+    ('<param name="db.password" value="Sm7p!"></param>', f'<param name="db.password" value="{MARK}"></param>'),
+    ('<add key="SmtpServer" value="mail01"/>', '<add key="SmtpServer" value="mail01"/>'),
+    ('<add key="PasswordExpiryDays" value="30"/>', '<add key="PasswordExpiryDays" value="30"/>'),
+])
+def test_app_settings_keys_and_values(line, expected):
+    assert redact_text(line) == expected
+
+
+def test_app_settings_spanning_lines():
+    text = '<add key="SmtpPassword"\n     value="Sm7p!" />'
+    assert redact_text(text) == f'<add key="SmtpPassword"\n     value="{MARK}" />'
+
+
+@pytest.mark.parametrize("name", ["VNC Password", "Smtp Pass", "Proxy Password"])
+def test_registry_value_names_with_spaces_in_text_and_in_facts(name, tmp_path):
+    from hakb.plugin_manager import fact_schemas, get_plugin_manager, parsers
+    reg = tmp_path / "vnc.reg"
+    reg.write_text("Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE\\App]\r\n"
+                   f'"{name}"="V3ncSecret"\r\n"{name} Hex"=hex:de,ad\r\n"Port"="5900"\r\n', encoding="utf-16")
+    pm = get_plugin_manager()
+    schemas = fact_schemas(pm)
+    result = parse_artifact(Artifact(name="vnc.reg", path=reg), parsers(pm, schemas), schemas)
+    assert result.status == "parsed" and result.parser == "regedit-export"
+    values = {f.slots["name"]: f for f in result.facts if f.type == "registry-value"}
+    secret = values[name]
+    assert "V3ncSecret" not in repr(secret) and secret.slots["value"] == MARK
+    assert secret.text == f'"{name}"="{MARK}"'
+    assert values["Port"].slots["value"] == "5900"  # a setting beside it stays
+
+
+def test_sentences_about_passwords_are_not_secret_names():
+    slots = redact_slots({"message": "The password for user bob was changed by the administrator",
+                          "value": "bob"})
+    assert slots["value"] == "bob"
+
+
+@pytest.mark.parametrize("line, expected", [
+    ('$s = ConvertTo-SecureString -AsPlainText -Force -String "P@ss"',
+     f'$s = ConvertTo-SecureString -AsPlainText -Force -String "{MARK}"'),
+    ("ConvertTo-SecureString 'P@ss' -AsPlainText -Force", f"ConvertTo-SecureString '{MARK}' -AsPlainText -Force"),
+    ("ConvertTo-SecureString P@ss -AsPlainText -Force", f"ConvertTo-SecureString {MARK} -AsPlainText -Force"),
+    ('ConvertTo-SecureString -String:"P@ss" -AsPlainText', f'ConvertTo-SecureString -String:"{MARK}" -AsPlainText'),
+    ('"P@ss" | ConvertTo-SecureString -AsPlainText -Force', f'"{MARK}" | ConvertTo-SecureString -AsPlainText -Force'),
+    ("ConvertTo-SecureString $plain -AsPlainText -Force", "ConvertTo-SecureString $plain -AsPlainText -Force"),
+])
+def test_convertto_securestring(line, expected):
+    assert redact_text(line) == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("https://svc:pa/ss@w0rd@backup.example/api", f"https://svc:{MARK}@backup.example/api"),
+    ("ftp://bob:s3@cr3t@ftp.example:21/in", f"ftp://bob:{MARK}@ftp.example:21/in"),
+    ("mongodb://app:p/w@db01,db02/x", f"mongodb://app:{MARK}@db01,db02/x"),
+    ('url="https://u:p@ss@h.example"', f'url="https://u:{MARK}@h.example"'),
+    ("https://u:pw@host/users/@me", f"https://u:{MARK}@host/users/@me"),
+    ("https://host.example:8443/path/a@b", "https://host.example:8443/path/a@b"),
+    ("ssh://git@host:22/repo", "ssh://git@host:22/repo"),
+])
+def test_url_passwords_with_slashes_and_ats(line, expected):
+    assert redact_text(line) == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("BlobEndpoint=https://a.blob.core.windows.net/;SharedAccessSignature=sv=2019-02-02&ss=b&sig=Ab%2Fc%3D",
+     f"BlobEndpoint=https://a.blob.core.windows.net/;SharedAccessSignature={MARK}"),
+    ("https://a.blob.core.windows.net/c/b.vhd?sv=2020-08-04&sp=r&sig=Ab%2Fc%3D&se=2026",
+     f"https://a.blob.core.windows.net/c/b.vhd?sv=2020-08-04&sp=r&sig={MARK}&se=2026"),
+    ("Authorization: SharedAccessSignature sr=x&sig=Abc&se=1", f"Authorization: {MARK}"),
+    ("sb header = SharedAccessSignature sr=sb%3A%2F%2Fns&sig=Abc&se=1&skn=Root",
+     f"sb header = SharedAccessSignature {MARK}"),
+    ("SharedAccessSignature is not valid", "SharedAccessSignature is not valid"),
+])
+def test_azure_shared_access_signatures(line, expected):
+    assert redact_text(line) == expected
+
+
+PGP = """-----BEGIN PGP PRIVATE KEY BLOCK-----
+Version: GnuPG v2
+
+lQOYBGPgpPrIvAtEbOdY
+=x8Qz
+-----END PGP PRIVATE KEY BLOCK-----"""
+PUTTY = """PuTTY-User-Key-File-3: ssh-ed25519
+Encryption: none
+Comment: key-20260101
+Public-Lines: 2
+AAAAC3NzaC1lZDI1NTE5AAAAIPuBlIc
+AAAApUbLiC2
+Private-Lines: 2
+AAAAIPrIvAtEoNe
+AAAAPrIvAtEtWo
+Private-MAC: 4f2a8e9bMaC"""
+
+
+@pytest.mark.parametrize("text, kept, hidden", [
+    (PGP, ["-----BEGIN PGP PRIVATE KEY BLOCK-----", "-----END PGP PRIVATE KEY BLOCK-----"],
+     ["GnuPG", "lQOYBGPgpPrIvAtEbOdY", "x8Qz"]),
+    (PUTTY, ["PuTTY-User-Key-File-3: ssh-ed25519", "Public-Lines: 2", "AAAAC3NzaC1lZDI1NTE5AAAAIPuBlIc",
+             "Private-Lines: 2", "Private-MAC: "], ["PrIvAtEoNe", "PrIvAtEtWo", "4f2a8e9bMaC"]),
+])
+def test_pgp_and_putty_private_keys_in_text_and_in_streams(text, kept, hidden):
+    as_text = redact_text(text)
+    streamed = "\n".join(line for _, line in PemFilter(enumerate(text.split("\n"), start=1)))
+    for result in (as_text, streamed):
+        assert all(k in result for k in kept), result
+        assert not any(h in result for h in hidden), result
+    assert [n for n, _ in PemFilter(enumerate(text.split("\n"), start=1))] == \
+        list(range(1, text.count("\n") + 2))  # line numbers survive
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("net use \\\\srv\\share N3tPw /user:CORP\\bob", f"net use \\\\srv\\share {MARK} /user:CORP\\bob"),
+    ("net use Z: \\\\srv\\share /user:CORP\\bob N3tPw /persistent:no",
+     f"net use Z: \\\\srv\\share /user:CORP\\bob {MARK} /persistent:no"),
+    ('NET USE \\\\srv\\share "N3t Pw" /user:bob', f'NET USE \\\\srv\\share "{MARK}" /user:bob'),
+    ("net use \\\\srv\\share * /user:bob", "net use \\\\srv\\share * /user:bob"),
+    ("net use Z: \\\\srv\\share", "net use Z: \\\\srv\\share"),
+    ("net user svc_backup N3tPw /add /domain", f"net user svc_backup {MARK} /add /domain"),
+    ("net user svc_backup /domain", "net user svc_backup /domain"),
+    ("net view \\\\srv", "net view \\\\srv"),
+])
+def test_net_use_and_net_user_passwords(line, expected):
+    assert redact_text(line) == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("mysql -u root -pMy5ql db", f"mysql -u root -p{MARK} db"),
+    ("/usr/bin/mysqldump -uroot -p'My 5ql' --all-databases > all.sql",
+     f"/usr/bin/mysqldump -uroot -p'{MARK}' --all-databases > all.sql"),
+    ("mysql -u root -p db", "mysql -u root -p db"),  # -p alone prompts; db is the database
+    ("mysql -h db01 -P 3306 -u app", "mysql -h db01 -P 3306 -u app"),
+    ("mysqladmin -pMy5ql status; ls -p", f"mysqladmin -p{MARK} status; ls -p"),
+])
+def test_mysql_attached_passwords(line, expected):
+    assert redact_text(line) == expected
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("sshpass -p Ssh9ass ssh root@esx01", f"sshpass -p {MARK} ssh root@esx01"),
+    ("sshpass -pSsh9ass scp a root@esx01:/tmp", f"sshpass -p{MARK} scp a root@esx01:/tmp"),
+    ("sshpass -f /root/.pw ssh root@esx01", "sshpass -f /root/.pw ssh root@esx01"),
+    ("PsExec64.exe \\\\web01 -u CORP\\adm -p Ps3xec cmd", f"PsExec64.exe \\\\web01 -u CORP\\adm -p {MARK} cmd"),
+    ('sqlcmd -S db01 -U sa -P Sq1cmd -Q "select 1"', f'sqlcmd -S db01 -U sa -P {MARK} -Q "select 1"'),
+    ("curl -u admin:Cu7l https://x", f"curl -u admin:{MARK} https://x"),
+    ("smbclient //srv/share -U bob%Smb9", f"smbclient //srv/share -U bob%{MARK}"),
+    ("ssh -p 2222 root@esx01", "ssh -p 2222 root@esx01"),
+])
+def test_sshpass_and_other_command_line_passwords(line, expected):
+    assert redact_text(line) == expected
+
+
+JWT = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+
+
+@pytest.mark.parametrize("line, expected", [
+    (f"refresh with {JWT} failed", f"refresh with {MARK} failed"),
+    (f'{{"id_token": "{JWT}"}}', f'{{"id_token": "{MARK}"}}'),
+    (f"jwt={JWT}&x=1", f"jwt={MARK}&x=1"),
+    ("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", MARK),  # unsigned, still a token
+    ("eyJustAWord.in.a.sentence", "eyJustAWord.in.a.sentence"),
+])
+def test_bare_json_web_tokens(line, expected):
+    assert redact_text(line) == expected
+
+
+def test_key_filters_hold_when_only_the_marker_lines_and_some_others_are_passed():
+    """A reader may pass a parser only the lines it asks for, plus the key markers: the private
+    lines stay hidden even when one of them is among those passed."""
+    numbered = list(enumerate(PUTTY.split("\n"), start=1)) + \
+        list(enumerate(PGP.split("\n"), start=100))
+    from hakb.redact import KEY_MARKERS
+    selected = [(n, line) for n, line in numbered
+                if any(m in line for m in KEY_MARKERS) or "PrIvAtEtWo" in line or "lQOY" in line]
+    passed = dict(PemFilter(selected))
+    assert "PrIvAtEtWo" not in " ".join(passed.values()) and "lQOY" not in " ".join(passed.values())
+    assert passed[1] == "PuTTY-User-Key-File-3: ssh-ed25519" and passed[9] == MARK

@@ -98,7 +98,8 @@ def test_an_older_schema_is_migrated_in_place(tmp_path):
 
     store = Store(db)
     assert store.db.execute("select value from meta where key = 'schema_version'").fetchone()[0] == \
-        str(SCHEMA_VERSION) == "2"
+        str(SCHEMA_VERSION) == "3"
+    assert {"acks", "triage_cases", "triage_questions", "triage_answers"} <= set(store.db.table_names())
     assert store.report("20250101") == old_report  # the old case reads as before
     store.save(run_facts([]))
     rows = {r["id"]: r["problems"] for r in store.recent()}
@@ -131,7 +132,7 @@ def test_corrupt_newer_and_foreign_databases_give_one_clear_line(tmp_path):
     foreign = tmp_path / "foreign.db"
     sqlite3.connect(foreign).execute("create table cases (x)")
     expected = {corrupt: "is not a readable hakb case database (corrupt?)",
-                newer: "was written by a newer hakb (schema 99, this hakb knows 2)",
+                newer: f"was written by a newer hakb (schema 99, this hakb knows {SCHEMA_VERSION})",
                 foreign: "has tables but no hakb schema version"}
     for db, words in expected.items():
         for args in (["diagnose", "--db", str(db), str(tmp_path / "in.txt")], ["cases", "--db", str(db)]):

@@ -23,8 +23,8 @@ def full():
 
 def test_every_artifact_of_the_full_example_is_parsed(full):
     statuses = {a["path"].rsplit("/", 1)[-1]: (a["status"], a["parser"]) for a in full["artifacts"]}
-    assert statuses["df_-h.txt"] == ("parsed", "vmware-df")
-    assert statuses["esxcli_storage_filesystem_list.txt"] == ("parsed", "vmware-esxcli-filesystem-list")
+    assert statuses["df_-h.txt"] == ("parsed", "vmware-datastores")
+    assert statuses["esxcli_storage_filesystem_list.txt"] == ("parsed", "vmware-datastores")
     assert statuses["ls-app01-folder.txt"] == ("parsed", "vmware-vm-folder-listing")
     assert statuses["hostd.log"] == ("parsed", "vmware-logs")
     assert full["errors"] == []

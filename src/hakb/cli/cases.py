@@ -70,7 +70,9 @@ def show(case: str, fmt: str, output: str | None, show_skipped: bool, facts: boo
     if facts:
         emit("\n".join(dumps(row, indent=None) for row in store.facts(case)), output, raw=True)
         return
-    print_report(store.report(case), fmt, output, show_skipped)
+    from hakb.acks import annotate_from
+
+    print_report(annotate_from(store, store.report(case)), fmt, output, show_skipped)
 
 
 @click.command()

@@ -18,6 +18,11 @@ COMMANDS = {
     "schemas": "hakb.cli.plugins:schemas",
     "parse": "hakb.cli.plugins:parse",
     "config": "hakb.cli.config:config",
+    "triage": "hakb.cli.triage:triage",
+    "serve": "hakb.cli.serve:serve",
+    "ack": "hakb.cli.acks:ack",
+    "acks": "hakb.cli.acks:acks",
+    "unack": "hakb.cli.acks:unack",
     "batch": "hakb.cli.batch:batch",
     "plugin": "hakb.cli.scaffold:plugin",
 }

@@ -16,10 +16,12 @@ SEVERITY_ORDER = ("critical", "error", "warning", "info")
 
 
 def exit_code(report: dict, fail_on: str) -> int:
-    """1 a finding at or above ``fail_on``; else 3 when the diagnosis is incomplete; else 0."""
+    """1 a finding at or above ``fail_on`` (acknowledged ones, hakb ack, do not count); else 3
+    when the diagnosis is incomplete; else 0."""
     if fail_on != "never":
         threshold = SEVERITY_ORDER.index(fail_on)
-        if any(SEVERITY_ORDER.index(f["severity"]) <= threshold for f in report["findings"]):
+        if any(SEVERITY_ORDER.index(f["severity"]) <= threshold for f in report["findings"]
+               if not f.get("silenced")):
             return 1
     return 0 if report.get("complete", True) else 3
 
@@ -132,7 +134,7 @@ def diagnose(paths, host, fmt, output, fail_on, as_of, pack_dirs, no_save, show_
     \b
     Exit status:
       0  every pack ran and no finding is at or above --fail-on
-      1  a finding is at or above --fail-on
+      1  a finding is at or above --fail-on (acknowledged findings, `hakb ack`, do not count)
       2  bad input, or nothing could be diagnosed (or the case could not be saved: the
          report is still printed)
       3  the diagnosis is incomplete (a pack or parser failed or hit a limit) and no finding
@@ -158,7 +160,17 @@ def diagnose(paths, host, fmt, output, fail_on, as_of, pack_dirs, no_save, show_
     finally:
         if display:
             display.close()
-    report = case.as_dict()
+    from hakb.acks import annotate_from
+
+    # Acknowledged findings (hakb ack) show as silenced; with --no-save the acknowledgements of
+    # an existing database still apply (read-only: nothing is created).
+    acks_store = store
+    if acks_store is None:
+        try:
+            acks_store = open_store(db, write=False)
+        except StoreError:
+            acks_store = None
+    report = annotate_from(acks_store, case.as_dict())
     save_error = None
     if store is not None:
         try:

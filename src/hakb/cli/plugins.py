@@ -99,9 +99,7 @@ def parse(paths, host) -> None:
     as in `hakb diagnose`, every slot typed by its schema. A parser whose facts do not fit
     their schema fails its artifact (shown on stderr with the parser, file and line).
     """
-    import tempfile
-
-    from hakb.bundle import collect
+    from hakb.bundle import collect, work_folder
     from hakb.hosts import assign_hosts
     from hakb.parsing import parse_artifact
     from hakb.plugin_manager import fact_schemas, get_plugin_manager, parsers
@@ -109,8 +107,8 @@ def parse(paths, host) -> None:
     pm = get_plugin_manager()
     known = fact_schemas(pm)
     available = parsers(pm, known)
-    with tempfile.TemporaryDirectory(prefix="hakb-") as workdir:
-        inventory = collect(list(paths), Path(workdir))
+    with work_folder() as workdir:
+        inventory = collect(list(paths), workdir)
         results = [parse_artifact(artifact, available, known) for artifact in inventory.artifacts]
         assign_hosts(results, default=host)
         for result in results:

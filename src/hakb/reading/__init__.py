@@ -58,7 +58,7 @@ def read_records(lines: Iterable[Line], command: str = "") -> Iterator[Record]:
     from hakb.formats import is_noise
     from hakb.reading.text import read_text
 
-    source = iter(lines)
+    source = _without_pager_noise(lines)
     head = list(islice(source, SNIFF_LINES))
     texts = [t for _, t in head if t.strip() and not is_noise(t)]
     reader = structured_reader(texts)
@@ -75,3 +75,17 @@ def read_records(lines: Iterable[Line], command: str = "") -> Iterator[Record]:
     for record in reader(all_lines()):
         record.command = command
         yield record
+
+
+def _without_pager_noise(lines: Iterable[Line]) -> Iterator[Line]:
+    """Lines as pasted from a terminal, without what a pager or the terminal added: ANSI escapes,
+    backspaces and ``--More--`` marks are taken out of a line (a line holding nothing else is
+    dropped), so a row the pager prompt was printed in front of is read like the others."""
+    from hakb.sections import clean_line
+
+    for number, text in lines:
+        if "\x1b" in text or "\x08" in text or "More--" in text:
+            text = clean_line(text)
+            if not text.strip():
+                continue
+        yield number, text

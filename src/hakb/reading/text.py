@@ -480,19 +480,55 @@ def _regions(lines: list[str]) -> list[tuple[int, str]]:
     return columns
 
 
+_NUMBER = re.compile(r"^\d[\d.,]*[A-Za-z%]{0,3}$")
+
+
+def _word_groups(columns: list[tuple[int, str]], lines: list[str]) -> list[tuple[list[str], str]]:
+    """For each column, the names of the columns its cells hold, and how to split them.
+
+    Right-aligned numbers wider than their header leave no gap between two columns (``df -h``'s
+    ``Filesystem   Size`` over ``VMFS-6    1023.8G``), and rows a wide number pushed right do not
+    line up at all (busybox ``df`` prints bytes with ``%9s``). Such a column has several header
+    words and, in every row, the same number of words, all numbers but the first (split from the
+    right) or but the last (split from the left); its header words are shared out accordingly
+    (``Use% Mounted on`` over ``97% /vmfs/volumes/ds01``: ``Use%`` and ``Mounted on``).
+    Any other column is one column (mode ``""``)."""
+    groups: list[tuple[list[str], str]] = []
+    for index, (start, name) in enumerate(columns):
+        end = columns[index + 1][0] if index + 1 < len(columns) else None
+        words = name.split()
+        cells = [line[start:end].split() for line in lines[1:]]
+        counts = {len(cell) for cell in cells}
+        if len(words) < 2 or len(counts) != 1 or not 2 <= min(counts) <= len(words):
+            groups.append(([name], ""))
+            continue
+        k = counts.pop()
+        if all(all(_NUMBER.match(w) for w in cell[:-1]) for cell in cells):
+            groups.append((words[:k - 1] + [" ".join(words[k - 1:])], "left"))
+        elif all(all(_NUMBER.match(w) for w in cell[1:]) for cell in cells):
+            groups.append(([" ".join(words[:len(words) - k + 1])] + words[len(words) - k + 1:], "right"))
+        else:
+            groups.append(([name], ""))
+    return groups
+
+
 def read_columns(lines: Iterable[Line]) -> Iterator[Record]:
     """Records of a whitespace-aligned table whose first line is its header, without a dash rule
     (``esxcfg-nics -l``, ``esxcfg-vmknic -l``, ``df -h``, ``vim-cmd vmsvc/getallvms``).
 
     Columns are where every line of the table has white space, so multi-word headers (``MAC
     Address``) and right-aligned numbers (``df``'s ``Size``) are cut where the data is; the last
-    column takes the rest of the line.
+    column takes the rest of the line. Numbers too wide for their column are told apart by
+    :func:`_word_groups`.
 
     >>> rows = ["Filesystem   Size   Used Available Use% Mounted on",
     ...         "VMFS-5     499.8G 182.6G    317.1G  37% /vmfs/volumes/datastore1"]
     >>> [r.items() for r in read_columns(enumerate(rows, 1))]  # doctest: +NORMALIZE_WHITESPACE
     [[('Filesystem', 'VMFS-5'), ('Size', '499.8G'), ('Used', '182.6G'), ('Available', '317.1G'),
       ('Use%', '37%'), ('Mounted on', '/vmfs/volumes/datastore1')]]
+    >>> rows.append("VMFS-6    1023.8G 612.2G    411.6G  60% /vmfs/volumes/ds-prod-02")
+    >>> [(r.get("Filesystem"), r.get("Size")) for r in read_columns(enumerate(rows, 1))]
+    [('VMFS-5', '499.8G'), ('VMFS-6', '1023.8G')]
     """
     source = iter(lines)
     sample: list[Line] = []
@@ -507,16 +543,24 @@ def read_columns(lines: Iterable[Line]) -> Iterator[Record]:
     indent = min(len(text) - len(text.lstrip()) for _, text in sample)
     texts = [text[indent:] for _, text in sample]
     columns = _regions(texts)
-    names = [name or f"column{i + 1}" for i, (_, name) in enumerate(columns)]
+    groups = _word_groups(columns, texts)
+    names = [name or f"column{i + 1}" for i, name in enumerate(n for group, _ in groups for n in group)]
     starts = [start for start, _ in columns]
 
     def row(number: int, text: str) -> Record:
         body = text[indent:].rstrip() if text[:indent].isspace() or not indent else text.strip()
         record = Record(shape="columns", columns=list(names))
-        for index, (start, name) in enumerate(zip(starts, names)):
+        column = iter(names)
+        for index, (start, (group, mode)) in enumerate(zip(starts, groups)):
             end = starts[index + 1] if index + 1 < len(starts) else len(body)
             cell = body[start:end].strip() if start < len(body) else ""
-            record.set(name, cell, number, text, truncated=cell.endswith(("...", "\u2026")))
+            if mode:
+                parts = cell.split(None, len(group) - 1) if mode == "left" else cell.rsplit(None, len(group) - 1)
+                cells = parts + [""] * (len(group) - len(parts))
+            else:
+                cells = [cell]
+            for part in cells:
+                record.set(next(column), part, number, text, truncated=part.endswith(("...", "\u2026")))
         record.first_line = number
         return record
 
