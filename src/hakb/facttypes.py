@@ -4,7 +4,7 @@ Every fact takes this path (parsers, facts files, hand-made facts in tests, tria
 through :func:`hakb.engine.slot_values`, so what a rule matches is what ``hakb parse`` shows.
 Nothing is guessed: ``"false"`` is not a bool (``bool("false")`` is True), ``"12"`` is not an
 int, ``True`` is not a number, ``5`` is not text. A parser converts what it reads; text typed
-by a person (a triage answer) goes through :func:`from_text`, which says what it accepts.
+by a person (a triage answer) is converted by :mod:`hakb.answers`, which says what it accepts.
 
 =========  ==================================================================================
 ``str``    a ``str``
@@ -26,8 +26,6 @@ from typing import Any
 KINDS = ("str", "int", "float", "bool", "list")
 
 _ITEM_TYPES = (str, int, float, bool)
-_TRUE = frozenset({"true", "yes", "y", "1", "on"})
-_FALSE = frozenset({"false", "no", "n", "0", "off"})
 
 
 class SlotTypeError(ValueError):
@@ -82,30 +80,6 @@ def check_value(kind: str, value: Any, where: str = "value") -> Any:
     if isinstance(value, str) and kind in ("int", "float", "bool"):
         hint = " (convert it in the parser; text is never guessed at)"
     raise SlotTypeError(f"{where}: {_describe(value)} is not {'an' if kind == 'int' else 'a'} {kind}{hint}")
-
-
-def from_text(kind: str, text: str, where: str = "value") -> Any:
-    """A value of type ``kind`` from text a person typed (a triage answer): integers and
-    decimals as written, ``yes``/``no``/``true``/``false``/``1``/``0`` for a bool, a
-    comma-separated list; "" is None (not known). Raises :class:`SlotTypeError` otherwise."""
-    text = text.strip()
-    if not text:
-        return None
-    if kind == "str":
-        return text
-    if kind == "list":
-        return [item.strip() for item in text.split(",") if item.strip()]
-    if kind == "bool":
-        if text.lower() in _TRUE:
-            return True
-        if text.lower() in _FALSE:
-            return False
-        raise SlotTypeError(f"{where}: {text!r} is not yes or no")
-    try:
-        number = int(text) if kind == "int" else float(text)
-    except ValueError:
-        raise SlotTypeError(f"{where}: {text!r} is not {'an integer' if kind == 'int' else 'a number'}") from None
-    return check_value(kind, number, where)
 
 
 def typed_slots(schema, slots) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from hakb import Fact, FactSchema, ParseError, Parser, Plugin
 from hakb.cli import cli
-from hakb.facttypes import SlotTypeError, check_value, from_text
+from hakb.facttypes import SlotTypeError, check_value
 from hakb.testing import fact, parse, run_facts
 
 SCHEMA = FactSchema("svc-state", {"name": "str", "up": "bool", "restarts": "int", "load": "float",
@@ -52,14 +52,6 @@ def test_values_that_fit_are_taken_as_the_engine_types_them():
     assert check_value("bool", None) is None
     with pytest.raises(SlotTypeError):
         check_value("float", float("nan"))
-
-
-def test_text_a_person_typed_is_converted_by_what_it_says():
-    assert from_text("bool", "No") is False and from_text("bool", "yes") is True
-    assert from_text("int", " 42 ") == 42 and from_text("list", "a, b,") == ["a", "b"]
-    assert from_text("float", "") is None
-    with pytest.raises(SlotTypeError, match="is not yes or no"):
-        from_text("bool", "maybe")
 
 
 def test_hand_made_facts_are_checked_like_a_parsers():
