@@ -9,9 +9,9 @@ by a person (a triage answer) is converted by :mod:`hakb.answers`, which says wh
 =========  ==================================================================================
 ``str``    a ``str``
 ``int``    an ``int`` (not a bool); a float with no fraction (``12.0``) is taken as ``12``
-``float``  an ``int`` or ``float`` (not a bool), taken as a float
+``float``  an ``int`` or ``float`` (not a bool, not NaN)
 ``bool``   ``True`` or ``False`` only
-``list``   a list or tuple of str, int, float and bool items (not nested), taken as a list
+``list``   a list or tuple of str, int, float and bool items (not nested)
 =========  ==================================================================================
 
 ``None`` means "not known" for every type: the slot keeps its default (``""`` or ``nil``).
@@ -41,15 +41,11 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _describe(value: Any) -> str:
-    kind = {str: "text", bool: "a bool", int: "an int", float: "a float", list: "a list",
-            tuple: "a tuple", dict: "a mapping", bytes: "bytes"}.get(type(value), f"a {type(value).__name__}")
-    return f"{_shown(value)} ({kind})"
-
-
 def check_value(kind: str, value: Any, where: str = "value") -> Any:
-    """``value`` as a slot of type ``kind`` holds it; raises :class:`SlotTypeError` naming
-    ``where`` (``"ntp-offset.offset_ms"``) when it is not of that type."""
+    """``value`` if a slot of type ``kind`` may hold it (a float with no fraction for an int
+    slot is taken as that int); raises :class:`SlotTypeError` naming ``where``
+    (``"ntp-offset.offset_ms"``) when it is of another type. Range, Unicode and list items are
+    the engine's to check (:func:`hakb.engine.slot_values`), with their own messages."""
     if value is None:
         return None
     if kind == "str":
@@ -64,22 +60,18 @@ def check_value(kind: str, value: Any, where: str = "value") -> Any:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             if isinstance(value, float) and math.isnan(value):
                 raise SlotTypeError(f"{where}: NaN is not a number a rule can compare")
-            return float(value)
-    elif kind == "bool":
-        if isinstance(value, bool):
             return value
-    elif kind == "list":
-        if isinstance(value, (list, tuple)):
-            wrong = [item for item in value if not isinstance(item, _ITEM_TYPES)]
-            if not wrong:
-                return list(value)
-            raise SlotTypeError(f"{where}: list item {_describe(wrong[0])} is not text, a number or a bool")
+    elif kind in ("bool", "list"):
+        if kind == "list" or isinstance(value, bool):
+            return value  # a list's shape and items: the engine's check
     else:
         raise SlotTypeError(f"{where}: {kind!r} is not a slot type ({', '.join(KINDS)})")
     hint = ""
-    if isinstance(value, str) and kind in ("int", "float", "bool"):
-        hint = " (convert it in the parser; text is never guessed at)"
-    raise SlotTypeError(f"{where}: {_describe(value)} is not {'an' if kind == 'int' else 'a'} {kind}{hint}")
+    if isinstance(value, str):
+        hint = " (it is text: convert it in the parser, text is never guessed at)"
+    elif isinstance(value, bool):
+        hint = " (it is a bool)"
+    raise SlotTypeError(f"{where}: {_shown(value)} is not {'an' if kind == 'int' else 'a'} {kind} value{hint}")
 
 
 def typed_slots(schema, slots) -> dict[str, Any]:

@@ -188,7 +188,7 @@ class _Facts:
         try:
             slot_values(schema, fact, 0)
         except (ValueError, TypeError, OverflowError) as exc:
-            raise ParseError(f"line {fact.line}: {by}{exc}") from exc
+            raise ParseError(f"{by}line {fact.line}: {exc}") from exc
         if len(self.facts) >= MAX_FACTS:
             self.full = True
             return

@@ -25,12 +25,12 @@ def _plugin(slots):
 
 
 @pytest.mark.parametrize("slots, message", [
-    ({"up": "false"}, "svc-state.up: 'false' (text) is not a bool"),
-    ({"restarts": "12a"}, "svc-state.restarts: '12a' (text) is not an int"),
-    ({"restarts": True}, "svc-state.restarts: True (a bool) is not an int"),
-    ({"load": "0.5"}, "svc-state.load: '0.5' (text) is not a float"),
-    ({"name": 5}, "svc-state.name: 5 (an int) is not a str"),
-    ({"tags": [["nested"]]}, "svc-state.tags: list item ['nested'] (a list) is not text"),
+    ({"up": "false"}, "svc-state.up: 'false' is not a bool value (it is text"),
+    ({"restarts": "12a"}, "svc-state.restarts: '12a' is not an int value (it is text"),
+    ({"restarts": True}, "svc-state.restarts: True is not an int value (it is a bool)"),
+    ({"load": "0.5"}, "svc-state.load: '0.5' is not a float value (it is text"),
+    ({"name": 5}, "svc-state.name: 5 is not a str value"),
+    ({"tags": [["nested"]]}, "svc-state.tags: a list is not a value the engine can hold"),
 ])
 def test_a_value_of_the_wrong_type_fails_its_artifact_naming_parser_file_and_line(slots, message):
     with pytest.raises(ParseError) as caught:
@@ -46,16 +46,15 @@ def test_the_rest_of_the_run_goes_on_and_the_report_names_the_file():
 
 
 def test_values_that_fit_are_taken_as_the_engine_types_them():
-    assert check_value("float", 3) == 3.0 and isinstance(check_value("float", 3), float)
-    assert check_value("int", 12.0) == 12
-    assert check_value("list", ("a", 1)) == ["a", 1]
+    assert check_value("float", 3) == 3
+    assert check_value("int", 12.0) == 12 and isinstance(check_value("int", 12.0), int)
     assert check_value("bool", None) is None
     with pytest.raises(SlotTypeError):
         check_value("float", float("nan"))
 
 
 def test_hand_made_facts_are_checked_like_a_parsers():
-    with pytest.raises(ValueError, match="test-item.size: '3' .text. is not an int"):
+    with pytest.raises(ValueError, match="test-item.size: '3' is not an int value"):
         run_facts([fact("test-item", name="a", size="3")], plugins=[_packkit_plugin()], only=True)
 
 
@@ -74,7 +73,7 @@ def test_a_facts_file_value_of_the_wrong_type_is_an_error_naming_the_line(tmp_pa
     schemas = fact_schemas(get_plugin_manager())
     facts = parse(path, [facts_file_parser(schemas)], raises=False)
     assert facts.results[0].status == "error"
-    assert "line 1" in facts.results[0].message and "host-nic.mtu: '1500' (text) is not an int" in facts.results[0].message
+    assert "line 1" in facts.results[0].message and "host-nic.mtu: '1500' is not an int value" in facts.results[0].message
 
 
 def test_hakb_parse_shows_what_the_engine_gets(tmp_path):

@@ -127,5 +127,12 @@ def engine_view(schema, slots) -> dict:
     from hakb.facttypes import typed_slots
 
     typed = typed_slots(schema, slots)
-    return {name: typed.get(name, "" if kind == "str" else ([] if kind == "list" else None))
-            for name, kind in schema.slots.items()}
+    shown = {}
+    for name, kind in schema.slots.items():
+        value = typed.get(name, "" if kind == "str" else ([] if kind == "list" else None))
+        if kind == "float" and isinstance(value, int):
+            value = float(value)  # the engine holds it as a float
+        elif kind == "list":
+            value = list(value)
+        shown[name] = value
+    return shown
