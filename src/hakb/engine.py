@@ -369,6 +369,17 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+_SYMBOL_VALUES = {"TRUE": True, "FALSE": False, "nil": None}
+
+
+def _template_value(value: Any) -> Any:
+    """A ``vars`` value as templates get it: the symbols TRUE, FALSE and nil as True, False and
+    None (``{% if up %}`` is then false for FALSE), numbers as numbers, the rest as text."""
+    if isinstance(value, clips.Symbol) and str(value) in _SYMBOL_VALUES:
+        return _SYMBOL_VALUES[str(value)]
+    return _plain(value)
+
+
 _CONSTRUCT_KINDS = (("rule", lib.GetNextDefrule, lib.DefruleName, lib.DefrulePPForm),
                     ("template", lib.GetNextDeftemplate, lib.DeftemplateName, lib.DeftemplatePPForm),
                     ("function", lib.GetNextDeffunction, lib.DeffunctionName, lib.DeffunctionPPForm),
@@ -618,7 +629,7 @@ class Session:
                        if _plain(fact[name]) not in ("", [])}))
         for position, fact in enumerate(findings):
             identifier = _plain(fact["id"])
-            values = [_plain(v) for v in fact["vars"]]
+            values = [_template_value(v) for v in fact["vars"]]
             if len(values) % 2:
                 result.errors.setdefault(own.get(identifier, ""), []).append(
                     f"finding {identifier!r}: vars must be name/value pairs, got {len(values)} items")

@@ -156,3 +156,22 @@ def test_diagnose_with_a_pack_folder_not_installed(tmp_path):
     assert not report["errors"], report["errors"]  # no clash of article ids: it was replaced
     missing = CliRunner().invoke(cli, ["diagnose", "--no-save", "--pack", str(tmp_path / "nope"), "x"])
     assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+def test_values_reach_templates_with_their_types(tmp_path):
+    """FALSE and nil from a rule are false in {% if %} (they were the truthy texts "FALSE" and
+    "nil"); numbers compare as numbers."""
+    rule = textwrap.dedent("""\
+        (defrule t-fault-rule
+          ?i <- (test-item (name ?n) (size ?s))
+          =>
+          (assert (hakb-finding (id "t-fault") (key ?n) (evidence ?i)
+                                (vars name ?n size ?s up FALSE owner nil))))
+        """)
+    folder = write(tmp_path / "p", rule=rule,
+                   step="{% if up %}UP{% endif %}{% if owner %}OWNED{% endif %}{% if size > 5 %}BIG{% endif %}.")
+    pack = PackFolder(folder).hakb_knowledge_packs()[0]
+    case = run_facts([fact("test-item", name="a", size=7)], plugins=[PackPlugin(pack)], only=True)
+    finding = case.findings[0]
+    assert finding.remediation == ["Repair a.", "BIG."]
+    assert finding.values["up"] == [False] and finding.values["owner"] == [None]
