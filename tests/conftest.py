@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bundles import example  # noqa: E402 (needs the path above)
 
-# pytester runs hakb's pytest plugin on a third party's test files (tests/authoring).
+# pytester runs hakb's pytest plugin on a third party's test files (tests/core).
 pytest_plugins = ("pytester",)
 
 
