@@ -176,7 +176,10 @@ class Store:
         version = self._version()
         if version == SCHEMA_VERSION:
             return
-        self._check_version(version)
+        if version is not None:
+            # (with no version yet, the tables are looked at inside the transaction only: another
+            # process may be creating them right now, and would be taken for a foreign database)
+            self._check_version(version)
         with self._transaction():  # one process creates or migrates; the others wait, then see it
             version = self._version()
             self._check_version(version)

@@ -246,3 +246,16 @@ def test_any_input_reads_or_raises_value_error(lines):
             assert record.first_line >= 1
     except ValueError as exc:
         assert str(exc)
+
+
+def test_warning_lines_before_a_document_go_to_its_first_record():
+    """``Get-X | ConvertTo-Json`` may print WARNING lines first (German ``WARNUNG:`` too)."""
+    from hakb.reading import read_records
+
+    text = ('WARNUNG: Der Zeuge antwortet nicht.\nWARNING: The witness is not reachable.\n\n'
+            '[\n    {\n        "Name":  "DAG1"\n    },\n    {\n        "Name":  "DAG2"\n    }\n]')
+    records = list(read_records(numbered(text), "Get-DatabaseAvailabilityGroup | ConvertTo-Json"))
+    assert [(r.shape, r.get("Name")) for r in records] == [("json", "DAG1"), ("json", "DAG2")]
+    assert records[0].warnings == [(1, "WARNUNG: Der Zeuge antwortet nicht."),
+                                   (2, "WARNING: The witness is not reachable.")]
+    assert records[1].warnings == []

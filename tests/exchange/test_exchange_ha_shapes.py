@@ -485,12 +485,8 @@ def test_storage_group_copies_in_list_and_table_shapes(read):
     assert listed[1].slots["failed"] is True and listed[1].slots["failed_message"] == "Log file 'E00000BC4F2.log' is corrupt."
 
 
-# --- what the core cannot read yet -----------------------------------------------------------------
-
-@pytest.mark.xfail(strict=True, reason="reading layer: a WARNING line in front of a JSON document "
-                   "(a transcript of `Get-DatabaseAvailabilityGroup -Status | ConvertTo-Json`) "
-                   "hides the document from the JSON reader")
 def test_warning_before_json_in_a_transcript(read):
+    """A cmdlet's WARNING line printed before its ConvertTo-Json output stays on the record."""
     text = ("[PS] C:\\>Get-DatabaseAvailabilityGroup -Status | ConvertTo-Json\n" + DAG_WARNING + "\n" + DAG_JSON)
     (fact,) = read(text)
     assert fact.slots["warning"] == DAG_WARNING

@@ -31,7 +31,9 @@ def poisoned_copy(tmp_path: Path, source: str, target: str, old: str, new: str) 
 
 @pytest.mark.parametrize("source, target, old, new, line, slot", [
     ("vmkfstools-session.txt", "poisoned-vmkfstools.txt", "mode 1,", f"mode {HUGE},", 15, "vmfs-lock.mode"),
-    ("esx03/esxcfg-nics_-l.txt", "esx09/esxcfg-nics_-l.txt", " 1500 ", f" {HUGE} ", 2, "host-nic.mtu"),
+    # (a Key: value listing: in a column table the 20 digits would run into the next column)
+    ("esx03/esxcli-network-ip-interface-list.txt", "esx09/esxcli-network-ip-interface-list.txt",
+     "MTU: 1500", f"MTU: {HUGE}", 3, "host-nic.mtu"),  # the line of the record (vmk0)
 ])
 def test_an_over_long_integer_fails_only_its_artifact(tmp_path, source, target, old, new, line, slot):
     bundle, poisoned = poisoned_copy(tmp_path, source, target, old, new)

@@ -55,18 +55,26 @@ def read_records(lines: Iterable[Line], command: str = "") -> Iterator[Record]:
     >>> [(r.shape, r.get("name"), r.command) for r in read_records(enumerate(text, 1), "Get-X | fl")]
     [('list', 'EX01', 'Get-X | fl')]
     """
-    from hakb.formats import is_noise
+    from hakb.formats import is_noise, is_warning
     from hakb.reading.text import read_text
 
     source = _without_pager_noise(lines)
     head = list(islice(source, SNIFF_LINES))
     texts = [t for _, t in head if t.strip() and not is_noise(t)]
-    reader = structured_reader(texts)
+    # WARNING lines a cmdlet printed before its output (``Get-X | ConvertTo-Json``) are not
+    # part of the document: they go to its first record, as the text reader does with them
+    warned = 0
+    while warned < len(texts) and is_warning(texts[warned]):
+        warned += 1
+    reader = structured_reader(texts[warned:]) if warned < len(texts) else None
+    warnings: list[Line] = []
     if reader is None:
         reader = read_text
-    else:  # a structured document starts after the prompt and blank lines in front of it
-        while head and (not head[0][1].strip() or is_noise(head[0][1])):
-            head.pop(0)
+    else:  # a structured document starts after the prompt, blank and WARNING lines before it
+        while head and (not head[0][1].strip() or is_noise(head[0][1]) or is_warning(head[0][1])):
+            number, text = head.pop(0)
+            if is_warning(text):
+                warnings.append((number, text))
 
     def all_lines() -> Iterator[Line]:
         yield from head
@@ -74,6 +82,8 @@ def read_records(lines: Iterable[Line], command: str = "") -> Iterator[Record]:
 
     for record in reader(all_lines()):
         record.command = command
+        if warnings:
+            record.warnings[:0], warnings = warnings, []
         yield record
 
 
