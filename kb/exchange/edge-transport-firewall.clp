@@ -148,6 +148,8 @@
   "The Edge's connectors were listed, and none on port 25 accepts anonymous senders."
   (edge-host (name ?e))
   (exists (receive-connector (server ?s&:(eq (edge-short ?s) ?e))))
+  ;; ports are [] when the shape did not show the bindings (Export-Csv): no judgement then
+  (not (receive-connector (server ?s3&:(eq (edge-short ?s3) ?e)) (ports)))
   (not (receive-connector (server ?s2&:(eq (edge-short ?s2) ?e)) (ports $? 25 $?) (anonymous TRUE)
                           (enabled ~FALSE)))
   =>
@@ -178,7 +180,7 @@
 (defrule edge-transport-client-port
   "The Hub's Client connector is meant for client submission on 587."
   ?c <- (receive-connector (default_kind "hub-client") (identity ?id) (name ?n) (server ?s)
-                           (ports $?ports&:(not (member$ 587 ?ports))))
+                           (ports $?ports&:(> (length$ ?ports) 0)&:(not (member$ 587 ?ports))))
   =>
   (assert (hakb-finding (id "edge-transport-receive-connector") (key ?id) (evidence ?c)
             (vars connector ?n server ?s client_port_wrong "yes" ports (edge-join ?ports)))))

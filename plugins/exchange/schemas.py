@@ -20,8 +20,8 @@ OFFICE_PRODUCT = FactSchema("office-product", {
     "outlook_build": "int",
     "includes_outlook": "bool",
     "product_code": "str",     # {90120000-0030-0000-0000-0000000FF1CE}
-    "source": "str",           # uninstall-key | help-about
-}, "An installed Office product or Outlook, from its uninstall key or Outlook's About text.")
+    "source": "str",           # uninstall-key | help-about | file-version (OUTLOOK.EXE) | msi-product (wmic)
+}, "An installed Office product or Outlook: its uninstall entry, Outlook's About text, OUTLOOK.EXE's version, wmic.")
 
 OFFICE_UPDATE = FactSchema("office-update", {
     "kb": "str",               # "2458611"
@@ -118,6 +118,7 @@ SCHEMAS += [
         "thumbprint": "str",       # SHA-1 of the DER certificate, upper-case hex
         "subject": "str", "issuer": "str",
         "domains": "list",         # CertificateDomains, or the file's SAN DNS names and subject CN
+                                   # ([] when the shape hides them: Export-Csv writes a type name)
         "services": "list",        # IIS, SMTP, IMAP, POP, UM, Federation ("None" dropped)
         "not_before": "int", "not_before_iso": "str",
         "not_after": "int", "not_after_iso": "str",
@@ -150,7 +151,7 @@ SCHEMAS += [
     FactSchema("receive-connector", {
         "identity": "str", "name": "str", "server": "str",
         "bindings": "list",            # 0.0.0.0:25, [::]:25, ...
-        "ports": "list",               # the bound ports as integers
+        "ports": "list",               # the bound ports as integers ([] when the shape hides the bindings)
         "permission_groups": "list",   # AnonymousUsers, ExchangeUsers, ExchangeServers, Partners, ...
         "auth_mechanism": "list",
         "anonymous": "bool",           # AnonymousUsers is among the permission groups
@@ -175,7 +176,7 @@ SCHEMAS += [
         "connection_result": "str",   # Succeeded | InvalidCredentials | ...
         "failure_detail": "str",
         "last_sync": "int", "last_sync_iso": "str",
-    }, "An Edge subscription's state as `Test-EdgeSynchronization | fl` shows it."),
+    }, "An Edge subscription's state (`Test-EdgeSynchronization`), or only its Edge's name (`Get-EdgeSubscription`)."),
     FactSchema("mailbox-database", {
         "name": "str", "server": "str",
         "rpc_client_access_server": "str",   # as written (a CAS or CAS array FQDN)
@@ -188,29 +189,6 @@ SCHEMAS += [
         "source_server": "str", "target_server": "str",
         "completed": "int", "completed_iso": "str",
     }, "A mailbox move as `Get-MoveRequestStatistics | fl` shows it."),
-    FactSchema("spn-registration", {
-        "spn": "str",              # as written
-        "service_class": "str",    # lower case: http, exchangemdb, exchangerfr, exchangeab, host, ...
-        "target": "str",           # the host part, lower case
-        "port": "int",
-        "account": "str",          # the account (DN) the SPN is registered on
-    }, "A service principal name on an account, from `setspn -L`, `-Q` or `-X` output."),
-    FactSchema("firewall-rule", {
-        "name": "str", "enabled": "bool",
-        "direction": "str",       # in | out
-        "profiles": "list",       # Domain, Private, Public (or Any)
-        "action": "str",          # allow | block | bypass
-        "protocol": "str",        # TCP | UDP | Any | ICMPv4 ...
-        "local_ports": "list",    # as strings: "25", "50000-50100", "Any"
-        "remote_ports": "list",
-        "local_ip": "str", "remote_ip": "str", "program": "str", "group": "str",
-    }, "A Windows Firewall rule from `netsh advfirewall firewall show rule name=all`."),
-    FactSchema("firewall-policy", {
-        "profile": "str",         # Domain | Private | Public
-        "state": "str",           # on | off
-        "inbound": "str",         # block | allow | blockinboundalways
-        "outbound": "str",        # allow | block
-    }, "A firewall profile's default policy from `netsh advfirewall show allprofiles`."),
     FactSchema("rpc-client-session", {
         "client_name": "str",     # the mailbox's legacyExchangeDN
         "software": "str",        # OUTLOOK.EXE
@@ -220,12 +198,6 @@ SCHEMAS += [
         "operation": "str", "rpc_status": "str", "failures": "str",
         "time": "str",
     }, "An Outlook connection in an Exchange 2010 RPC Client Access log (first one per client and version)."),
-    FactSchema("dns-lookup", {
-        "name": "str",            # the name asked for, lower case
-        "addresses": "list",
-        "aliases": "list",
-        "dns_server": "str", "dns_server_address": "str",
-    }, "An answer in `nslookup` output: which addresses a name resolves to, and from which server."),
     OFFICE_PRODUCT,
     OFFICE_UPDATE,
 ]

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from itertools import islice
-from typing import Iterable, Iterator
 
-from hakb import Head, ParseError
-from hakb.reading import Record, read_records
+from hakb import Head
+from hakb.reading import Record, parse_records, read_records
 from hakb.sections import command_segments
 
 #: vShield Manager, vCNS Manager, vCloud Networking and Security, NSX Manager (nsxmgr, nsx-mgr).
@@ -99,13 +98,8 @@ def head_records(head: Head) -> list[Record]:
     return list(islice(read_records(lines, head.command), HEAD_RECORDS))
 
 
-def records(lines: Iterable[tuple[int, str]], command: str) -> Iterator[Record]:
-    """The records of a section (the core's reading layer); output a reader cannot make sense of
-    (JSON or a VMODL dump cut short) is a :class:`ParseError` naming its line, as for any parser."""
-    try:
-        yield from read_records(lines, command)
-    except ValueError as exc:
-        raise ParseError(f"the output cannot be read: {exc}") from None
+#: The records of a section (the core's reading layer; unreadable output is a ParseError).
+records = parse_records
 
 
 # --- what a PowerCLI command line names ----------------------------------------------------

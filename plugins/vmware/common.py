@@ -109,23 +109,3 @@ def integer(value: str | None) -> int | None:
 
 #: UUID-style VMFS volume names: ``5a1b2c3d-1a2b3c4d-5e6f-001122334455`` (and NFS ``1a2b3c4d-5e6f7a8b``).
 VOLUME_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{8}(?:-[0-9a-f]{4}-[0-9a-f]{12})?$", re.I)
-
-
-def readable(parser):
-    """``parser`` (an object parser) with what the reading layer cannot read (CSV cut inside a
-    quote, broken JSON or XML) reported as :class:`hakb.ParseError` naming the line, as the parser
-    contract asks when the parser is used on its own (tests, ``hakb parse``). In a diagnosis the
-    core reads the records itself and reports such a section as an error either way."""
-    import dataclasses
-
-    from hakb import ParseError
-
-    parse = parser.parse
-
-    def parse_records(lines, artifact):
-        try:
-            yield from parse(lines, artifact)
-        except ValueError as exc:
-            raise ParseError(f"the output cannot be read: {exc}") from None
-
-    return dataclasses.replace(parser, parse=parse_records)

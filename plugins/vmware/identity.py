@@ -13,7 +13,7 @@ from typing import Iterator
 from hakb import Fact
 from hakb.reading import Record
 from hakb.shapes import evidence, object_parser, shape
-from hakb.plugins.vmware.common import present, readable
+from hakb.plugins.vmware.common import present
 
 
 def _named(record: Record, name: str, source: str, *evidence_names: str) -> Iterator[Fact]:
@@ -41,7 +41,7 @@ SHAPES = (
 )
 
 PARSERS = [
-    readable(object_parser("vmware-host-identity", SHAPES,
-                           "esxcli system hostname get, PowerCLI Get-VMHost -> host-name "
-                           "(the artifact's host)")),
+    object_parser("vmware-host-identity", SHAPES,
+                  "esxcli system hostname get, PowerCLI Get-VMHost -> host-name "
+                  "(the artifact's host)"),
 ]

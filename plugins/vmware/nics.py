@@ -25,7 +25,7 @@ from typing import Iterator
 from hakb import Fact
 from hakb.reading import Record
 from hakb.shapes import evidence, object_parser, shape
-from hakb.plugins.vmware.common import integer, normalise_mac, present, readable
+from hakb.plugins.vmware.common import integer, normalise_mac, present
 
 _MAC_NAMES = ("MAC Address", "Mac")
 
@@ -111,8 +111,8 @@ SHAPES = (
 )
 
 PARSERS = [
-    readable(object_parser("vmware-nics", SHAPES,
-                           "esxcfg-nics -l, esxcli network nic / ip interface list / ipv4 get, "
-                           "esxcfg-vmknic -l, PowerCLI Get-VMHostNetworkAdapter, in any shape -> "
-                           "host-nic, host-ip")),
+    object_parser("vmware-nics", SHAPES,
+                  "esxcfg-nics -l, esxcli network nic / ip interface list / ipv4 get, "
+                  "esxcfg-vmknic -l, PowerCLI Get-VMHostNetworkAdapter, in any shape -> "
+                  "host-nic, host-ip"),
 ]

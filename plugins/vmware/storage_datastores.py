@@ -24,7 +24,7 @@ from hakb import Fact, ParseError
 from hakb.formats import human_size, parse_bool, parse_decimal, size_bytes
 from hakb.reading import Record
 from hakb.shapes import evidence, object_parser, shape
-from hakb.plugins.vmware.common import VOLUME_UUID, present, readable
+from hakb.plugins.vmware.common import VOLUME_UUID, present
 
 _DATASTORE_TYPES = re.compile(r"^(vmfs|nfs|vsan|vvol|pmem)", re.I)
 
@@ -133,7 +133,7 @@ SHAPES = (
 )
 
 PARSERS = [
-    readable(object_parser("vmware-datastores", SHAPES,
-                           "ESXi df / df -h, esxcli storage filesystem list, PowerCLI Get-Datastore, in any "
-                           "shape -> datastore (size and free space)")),
+    object_parser("vmware-datastores", SHAPES,
+                  "ESXi df / df -h, esxcli storage filesystem list, PowerCLI Get-Datastore, in any "
+                  "shape -> datastore (size and free space)"),
 ]

@@ -29,7 +29,7 @@ from typing import Iterable, Iterator
 
 from hakb import Fact, Head, ParseError, Parser
 from hakb.formats import human_size
-from hakb.reading import Record, read_records
+from hakb.reading import Record, parse_records, read_records
 from hakb.sections import command_segments
 
 _VOLUME = re.compile(r"/vmfs/volumes/(?P<ds>[^/\s]+)(?:/(?P<folder>[^/\s]+))?")
@@ -212,11 +212,7 @@ def _is_file(record: Record) -> bool:
         or "." in (record.get("name") or "").replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def _records(lines: Iterable[tuple[int, str]], command: str) -> Iterator[Record]:
-    try:
-        yield from read_records(lines, command)
-    except ValueError as exc:
-        raise ParseError(f"the output cannot be read: {exc}") from None
+_records = parse_records
 
 
 def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:

@@ -1,4 +1,6 @@
-"""Fact types of the windows plugin. ``windows-system`` is shared with other plugins' rules."""
+"""Fact types of the windows plugin. ``windows-system`` and the SPN, firewall and DNS facts
+(``spn-registration``, ``firewall-rule``, ``firewall-policy``, ``dns-lookup``) are shared with
+other plugins' rules (exchange's Kerberos, Edge transport and CAS array checks)."""
 
 from hakb import FactSchema
 
@@ -128,6 +130,13 @@ SCHEMAS += [
     }, "An installed Windows feature (`Get-WindowsFeature`, `ServerManagerCmd -query`)."),
     REGISTRY_KEY,
     REGISTRY_VALUE,
+    FactSchema("spn-registration", {
+        "spn": "str",              # as written
+        "service_class": "str",    # lower case: http, exchangemdb, exchangerfr, exchangeab, host, ...
+        "target": "str",           # the host part, lower case
+        "port": "int",
+        "account": "str",          # the account (DN) the SPN is registered on
+    }, "A service principal name on an account, from `setspn -L`, `-Q` or `-X` output."),
     FactSchema("spn-query", {
         "spn": "str",                # the name asked for (from the command line), "" when not known
         "option": "str",             # -Q | -X | -S | -L ...
@@ -135,6 +144,12 @@ SCHEMAS += [
         "count": "int",              # accounts listed (-Q), duplicate groups (-X)
     }, "What a `setspn -Q` / `-X` / `-S` run answered (Existing SPN found!, No such SPN found., "
        "found N group(s) of duplicate SPNs.)."),
+    FactSchema("dns-lookup", {
+        "name": "str",            # the name asked for, lower case
+        "addresses": "list",
+        "aliases": "list",
+        "dns_server": "str", "dns_server_address": "str",
+    }, "An answer in `nslookup` output: which addresses a name resolves to, and from which server."),
     FactSchema("port-probe", {
         "target": "str",             # the machine probed, as given or as printed
         "address": "str",            # the address it resolved to
@@ -144,6 +159,22 @@ SCHEMAS += [
         "state": "str",              # listening | not-listening | filtered | listening-or-filtered | failed
         "source": "str",             # portqry | Test-NetConnection
     }, "A port probed from the fact's host (`portqry`, `Test-NetConnection -Port`)."),
+    FactSchema("firewall-rule", {
+        "name": "str", "enabled": "bool",
+        "direction": "str",       # in | out
+        "profiles": "list",       # Domain, Private, Public (or Any)
+        "action": "str",          # allow | block | bypass
+        "protocol": "str",        # TCP | UDP | Any | ICMPv4 ...
+        "local_ports": "list",    # as strings: "25", "50000-50100", "Any"
+        "remote_ports": "list",
+        "local_ip": "str", "remote_ip": "str", "program": "str", "group": "str",
+    }, "A Windows Firewall rule from `netsh advfirewall firewall show rule name=all`."),
+    FactSchema("firewall-policy", {
+        "profile": "str",         # Domain | Private | Public
+        "state": "str",           # on | off
+        "inbound": "str",         # block | allow | blockinboundalways
+        "outbound": "str",        # allow | block
+    }, "A firewall profile's default policy from `netsh advfirewall show allprofiles`."),
     FactSchema("netfirewall-rule", {
         "name": "str", "display_name": "str", "enabled": "bool",
         "direction": "str",          # in | out

@@ -26,7 +26,8 @@ _SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(_SCRIPT.encode()).dig
 
 
 @lru_cache(maxsize=1)
-def _markdown():
+def markdown_renderer():
+    """The one Markdown renderer of hakb's pages (this report and ``hakb serve``)."""
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -36,7 +37,7 @@ def _markdown():
 
 def inline_markdown(text: str) -> Markup:
     """One line of article Markdown (with the case's values in it) as safe HTML."""
-    return Markup(_markdown().renderInline(terminal(text or "")))
+    return Markup(markdown_renderer().renderInline(terminal(text or "")))
 
 
 @lru_cache(maxsize=1)

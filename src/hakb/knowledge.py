@@ -49,9 +49,10 @@ MAX_FRONT_MATTER_BYTES = 64 << 10
 MAX_ALIASES = 16
 MAX_DEPTH = 8
 #: Bump when what the cache holds changes shape; older entries are then ignored.
-#: 2: articles carry ``collect`` (what to collect first); 3: strict checks
+#: 2: articles carry ``collect`` (what to collect first). 3: lists left out of the front matter
+#: are empty (format 2 entries may hold a "()" item for them). 4: strict checks
 #: (hakb.strictkb) and declared ``vars``.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.S)
 _FIX_HEADING = re.compile(r"^##\s+(fix|remediation|resolution)\b", re.I)
@@ -139,7 +140,9 @@ def _text(meta: dict, key: str, name: str, default: str = "") -> str:
 
 
 def _texts(meta: dict, key: str, name: str) -> tuple[str, ...]:
-    value = meta.get(key) or ()
+    value = meta.get(key)
+    if value is None or value == "" or value == []:
+        return ()
     items = value if isinstance(value, list) else [value]
     if any(isinstance(item, (dict, list)) for item in items):
         raise KnowledgeError(f"{name}: {key} must be a list of text")

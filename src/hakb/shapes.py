@@ -19,7 +19,7 @@ from itertools import islice
 from typing import Callable, Iterable, Iterator, Sequence
 
 from hakb.model import Artifact, Fact, Head, ParseError, Parser
-from hakb.reading import Record, key, read_records
+from hakb.reading import Record, key, parse_records, read_records
 from hakb.sections import command_matches, parse_prompt, producer
 
 Item = Record
@@ -104,9 +104,9 @@ def parse_shapes(lines: Iterable[tuple[int, str]], shapes: Sequence[Shape],
     """Facts of every record that fits a shape (the first that fits); others are skipped.
     Input the reading layer cannot read is a :class:`hakb.ParseError` naming the line."""
     try:
-        for record in read_records(lines, command):
+        for record in parse_records(lines, command):
             yield from convert(record, shapes)
-    except ValueError as exc:
+    except ValueError as exc:  # a shape's conversion refusing a value
         raise ParseError(str(exc)) from None
 
 

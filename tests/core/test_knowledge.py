@@ -26,6 +26,15 @@ def test_article_front_matter_is_validated():
         parse_article("no front matter", "p", Path("a.md"))
 
 
+def test_lists_left_out_of_the_front_matter_are_empty():
+    """An article without ``collect``, ``products`` or ``references`` has none (not one "()")."""
+    article = parse_article("---\nid: a\ntitle: T\nseverity: error\n---\n## Fix\n1. x\n", "p", Path("a.md"))
+    assert (article.collect, article.products, article.references) == ((), (), ())
+    article = parse_article("---\nid: a\ntitle: T\nseverity: error\ncollect: vmkfstools -D <disk>\n---\n",
+                            "p", Path("a.md"))
+    assert article.collect == ("vmkfstools -D <disk>",)
+
+
 def test_front_matter_must_have_the_documented_shape():
     """Nested values where text is expected are refused: turning them into text is how a small
     YAML document becomes gigabytes."""

@@ -195,10 +195,11 @@ def test_max_unpacked_takes_units_and_applies_them(tmp_path):
     assert bad.exit_code == 2 and "is not a size" in bad.stderr
 
 
-def test_help_shows_the_real_archive_limits():
+@pytest.mark.parametrize("command", ["diagnose", "serve"])
+def test_help_shows_the_real_archive_limits(command):
     from hakb.bundle import Limits
 
-    text = " ".join(run("diagnose", "--help").stdout.split())
+    text = " ".join(run(command, "--help").stdout.split())
     assert Limits.max_total_bytes == 20 << 30 and "[default: 20G]" in text
     assert f"[default: {Limits.max_files}]" in text and f"[default: {Limits.max_ratio:g}]" in text
 

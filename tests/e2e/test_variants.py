@@ -87,8 +87,6 @@ def test_variant_reaches_the_examples_findings(variant, tmp_path):
         assert found[key]["severity"] == finding["severity"], key
 
 
-@pytest.mark.xfail(strict=True, reason="issue 9: variants are being written product by product; "
-                   "remove this mark when every fault has its variants")
 def test_every_fault_has_variants_in_other_shapes():
     counts: dict[str, int] = {}
     for variant in variant_folders():

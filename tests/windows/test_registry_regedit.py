@@ -189,7 +189,10 @@ _text = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x24F, bl
 
 
 @settings(max_examples=60, deadline=None)
-@given(value=_text, number=st.integers(0, 2**32 - 1), qword=st.integers(0, 2**64 - 1),
+# QWORDs up to 2**63 - 1: the engine holds signed 64-bit integers, and in a real run (which
+# parse_bytes is) a larger REG_QWORD fails its artifact ("does not fit the engine's 64-bit
+# integers"); reading those as text or two's complement is the windows plugin's to decide.
+@given(value=_text, number=st.integers(0, 2**32 - 1), qword=st.integers(0, 2**63 - 1),
        items=st.lists(_text.filter(bool), max_size=4), blob=st.binary(max_size=60))
 def test_rendered_values_parse_back_to_themselves(value, number, qword, items, blob):
     slots_list = [
@@ -226,10 +229,11 @@ def test_unclosed_string_is_reported():
 
 @pytest.mark.parametrize("sample", ["all-types-v5.reg", "all-types-v4.reg", "office-uninstall.reg"])
 def test_the_pipeline_gives_what_the_parser_gives(sample):
-    """In a diagnosis the core reads the records and offers them to every object parser."""
+    """In a diagnosis the core reads the records and offers them to every object parser (the
+    exchange plugin's Office parser reads the same uninstall keys: its facts are not this one's)."""
     data = (SAMPLES / sample).read_bytes()
     alone = [(f.type, f.line, dict(f.slots)) for f in parse_bytes(PARSER, data, name=sample)]
-    piped = [(f.type, f.line, dict(f.slots)) for f in pipe(data, sample)]
+    piped = [(f.type, f.line, dict(f.slots)) for f in pipe(data, sample) if f.type.startswith("registry-")]
     assert piped == alone and alone
 
 

@@ -5,7 +5,9 @@ import pytest
 from .conftest import SAMPLES, pipe_result
 
 EXPECTED = {
-    "all-types-v4.reg": "regedit-export", "all-types-v5.reg": "regedit-export", "office-uninstall.reg": "regedit-export",
+    "all-types-v4.reg": "regedit-export", "all-types-v5.reg": "regedit-export",
+    # Office's uninstall keys are also its products (the exchange plugin reads them)
+    "office-uninstall.reg": "office-products, regedit-export",
     "outlook-profile.reg": "regedit-export", "transporter-preferences.reg": "regedit-export",
     "cluster-node.txt": "windows-cluster", "cluster-quorum-2003.txt": "windows-cluster",
     "cluster-quorum-2008.txt": "windows-cluster", "cluster-res-mns-priv.txt": "windows-cluster",

@@ -196,6 +196,33 @@ def setting(name: str):
     return config.values[name]
 
 
+# -- unpacking limits -------------------------------------------------------------------------
+
+# Defaults are stated in the help (not imported, so `--help` loads no archive code); a test
+# keeps them equal to hakb.bundle.Limits.
+def archive_limit_options(function):
+    """``--max-unpacked``, ``--max-files`` and ``--max-ratio``, for every command that unpacks."""
+    for option in reversed([
+        click.option("--max-unpacked", type=Size(), default=None, metavar="SIZE",
+                     help="Refuse archives that unpack to more than this; units K, M, G, T (500M, "
+                          "20G).  [default: 20G]"),
+        click.option("--max-files", type=click.IntRange(min=1), default=None, metavar="N",
+                     help="Refuse archives with more members than this.  [default: 100000]"),
+        click.option("--max-ratio", type=click.FloatRange(min=1), default=None, metavar="RATIO",
+                     help="Refuse archives that unpack to more than this many times their size "
+                          "(bombs).  [default: 200]")]):
+        function = option(function)
+    return function
+
+
+def archive_limits(max_unpacked, max_files, max_ratio):
+    """The :class:`hakb.bundle.Limits` the options give (defaults where not given)."""
+    from hakb.bundle import Limits
+
+    given = {"max_total_bytes": max_unpacked, "max_files": max_files, "max_ratio": max_ratio}
+    return Limits(**{name: value for name, value in given.items() if value is not None})
+
+
 # -- the case store ---------------------------------------------------------------------------
 
 def db_option(function):

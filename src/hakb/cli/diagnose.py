@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from hakb.cli.common import (Size, check_writable, colour_for, db_option, echo, emit,
-                             open_store, parse_moment, root_obj, setting)
+from hakb.cli.common import (archive_limit_options, archive_limits, check_writable, colour_for,
+                             db_option, echo, emit, open_store, parse_moment, root_obj, setting)
 from hakb.config import FAIL_LEVELS
 from hakb.report import FORMAT_NAMES
 from hakb.safetext import one_line
@@ -96,16 +96,8 @@ show_skipped_option = click.option("--show-skipped", is_flag=True,
                    "the same name. For trying rules before a release.")
 @click.option("--no-save", is_flag=True, help="Do not store the case (the report then has no case id).")
 @show_skipped_option
-# Defaults are stated in the help (not imported, so `--help` loads no archive code); a test
-# keeps them equal to hakb.bundle.Limits and hakb.isolation.DEFAULT_TIMEOUT.
-@click.option("--max-unpacked", type=Size(), default=None, metavar="SIZE",
-              help="Refuse archives that unpack to more than this; units K, M, G, T (500M, 20G).  "
-                   "[default: 20G]")
-@click.option("--max-files", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Refuse archives with more members than this.  [default: 100000]")
-@click.option("--max-ratio", type=click.FloatRange(min=1), default=None, metavar="RATIO",
-              help="Refuse archives that unpack to more than this many times their size (bombs).  "
-                   "[default: 200]")
+@archive_limit_options
+# The default is stated in the help; a test keeps it equal to hakb.isolation.DEFAULT_TIMEOUT.
 @click.option("--rule-timeout", type=click.FloatRange(min=0.1), default=lambda: setting("rule_timeout"),
               metavar="SECONDS",
               help="Stop a knowledge pack whose rules run longer than this (they run in a worker "
@@ -140,15 +132,13 @@ def diagnose(paths, host, fmt, output, fail_on, as_of, pack_dirs, no_save, show_
       3  the diagnosis is incomplete (a pack or parser failed or hit a limit) and no finding
          is at or above --fail-on: "No known fault found" then does not mean healthy
     """
-    from hakb.bundle import Limits
     from hakb.cli.progress import make_progress
     from hakb.diagnosis import diagnose as run
     from hakb.store import StoreError
 
     check_writable(output)  # before the work: an unwritable -o must not cost a diagnosis
     when = parse_moment(as_of, "--as-of")
-    given = {"max_total_bytes": max_unpacked, "max_files": max_files, "max_ratio": max_ratio}
-    limits = Limits(**{name: value for name, value in given.items() if value is not None})
+    limits = archive_limits(max_unpacked, max_files, max_ratio)
     store = None if no_save else open_store(db)  # open first: a broken database fails before the work
     if store is not None:
         store.check_writable()

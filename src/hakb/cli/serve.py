@@ -6,7 +6,8 @@ import ipaddress
 
 import click
 
-from hakb.cli.common import Size, db_option, echo, open_store, setting, store_path
+from hakb.cli.common import (Size, archive_limit_options, archive_limits, db_option, echo, open_store,
+                             setting, store_path)
 
 #: Bind addresses only this machine can reach; any other needs a token.
 LOCAL_NAMES = ("localhost",)
@@ -39,13 +40,7 @@ def is_local(address: str) -> bool:
                    "Also read from HAKB_TOKEN.")
 @click.option("--max-upload", type=Size(), default=DEFAULT_MAX_UPLOAD, metavar="SIZE",
               help="Refuse uploads larger than this (500M, 2G).  [default: 2G]")
-@click.option("--max-unpacked", type=Size(), default=None, metavar="SIZE",
-              help="Refuse archives that unpack to more than this.  [default: 20G]")
-@click.option("--max-files", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Refuse archives with more members than this.  [default: 100000]")
-@click.option("--max-ratio", type=click.FloatRange(min=1), default=None, metavar="RATIO",
-              help="Refuse archives that unpack to more than this many times their size.  "
-                   "[default: 200]")
+@archive_limit_options
 @click.option("--rule-timeout", type=click.FloatRange(min=0.1), default=lambda: setting("rule_timeout"),
               metavar="SECONDS", help="Time limit of each run of the rules.  [default: 10, or "
                                       "rule_timeout in the config file]")
@@ -72,12 +67,9 @@ def serve(bind, port, token, max_upload, max_unpacked, max_files, max_ratio, rul
         raise click.ClickException(f"hakb serve needs starlette, jinja2, python-multipart, "
                                    f"markdown-it-py and uvicorn ({exc}); reinstall hakb: "
                                    "pip install --force-reinstall hakb")
-    from hakb.bundle import Limits
-
     path = store_path(db)
     open_store(db).check_writable()  # a broken database fails now, not at the first upload
-    given = {"max_total_bytes": max_unpacked, "max_files": max_files, "max_ratio": max_ratio}
-    limits = Limits(**{name: value for name, value in given.items() if value is not None})
+    limits = archive_limits(max_unpacked, max_files, max_ratio)
     app = create_app(path, token=token, local=is_local(bind), limits=limits, max_upload=max_upload,
                      rule_timeout=rule_timeout)
     shown = f"[{bind}]" if ":" in bind else bind

@@ -87,6 +87,18 @@ def read_records(lines: Iterable[Line], command: str = "") -> Iterator[Record]:
         yield record
 
 
+def parse_records(lines: Iterable[Line], command: str = "") -> Iterator[Record]:
+    """:func:`read_records` for a parser: output a reader cannot make sense of (CSV cut inside a
+    quote, JSON, XML or a VMODL dump cut short) is a :class:`hakb.ParseError` naming its line, as
+    the plugin API asks of a parser that cannot read its input."""
+    from hakb.model import ParseError
+
+    try:
+        yield from read_records(lines, command)
+    except ValueError as exc:
+        raise ParseError(f"the output cannot be read: {exc}") from None
+
+
 def _without_pager_noise(lines: Iterable[Line]) -> Iterator[Line]:
     """Lines as pasted from a terminal, without what a pager or the terminal added: ANSI escapes,
     backspaces and ``--More--`` marks are taken out of a line (a line holding nothing else is

@@ -8,26 +8,16 @@ Articles arrive already written out by the knowledge worker (placeholders such a
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from markupsafe import Markup
 
-from hakb.safetext import is_web_link, terminal
-
-
-@lru_cache(maxsize=1)
-def _markdown():
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    md.validateLink = is_web_link  # no javascript:, data:, file: or relative links
-    return md
+from hakb.html_report import markdown_renderer
+from hakb.safetext import terminal
 
 
 def markdown(text: str) -> Markup:
-    return Markup(_markdown().render(terminal(text or "")))
+    return Markup(markdown_renderer().render(terminal(text or "")))
 
 
 def inline(text: str) -> Markup:
     """One line of Markdown (a fix step, a summary) as inline HTML: `code` becomes code."""
-    return Markup(_markdown().renderInline(terminal(text or "")))
+    return Markup(markdown_renderer().renderInline(terminal(text or "")))

@@ -141,6 +141,18 @@ def test_name_in_use_not_on_a_san_limited_certificate(ca):
     assert names["autodiscover.example.com"].severity == "error"
 
 
+def test_certificate_whose_names_the_shape_hid_judges_no_name(ca):
+    """Export-Csv writes a type name for CertificateDomains: domains [] is "not shown", so no
+    name can be said to be uncovered (the certificate might well cover it)."""
+    cert = make_cert("mail.example.com", ["mail.example.com"], not_after=AS_OF + timedelta(days=300), issuer=ca)
+    hidden = fact("certificate", thumbprint=thumbprint(cert), services=["IIS"], domains=[],
+                  source="get-exchangecertificate", self_signed=False)
+    in_use = urls(("owa", "external", "mail.example.com"), ("ews", "internal", "cas01.example.com"))
+    assert not findings_of(diagnose([hidden] + in_use), "certificate-name-not-covered")
+    shown = fl_facts(exchange_fl(cert, "IIS"))
+    assert [f.key for f in findings_of(diagnose(shown + in_use), "certificate-name-not-covered")] == ["cas01.example.com"]
+
+
 def test_wildcard_covers_one_label_only(ca):
     wildcard = make_cert("*.example.com", ["*.example.com"], not_after=AS_OF + timedelta(days=300), issuer=ca)
     facts = fl_facts(exchange_fl(wildcard, "IIS")) + urls(

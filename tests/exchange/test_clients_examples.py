@@ -1,5 +1,6 @@
-"""The example bundles, diagnosed end to end: each fault example names its concrete values, each
-healthy counterpart gives no messaging finding."""
+"""The client access, certificate, Edge, migration and Outlook example bundles, diagnosed end to
+end: each fault example names its concrete values, each healthy counterpart gives no finding of
+that part."""
 
 import pytest
 
@@ -38,6 +39,11 @@ FAULTS = {
         "is self-signed", "mail.example.com"])],
     "federation-trust-rtm": [("federation-trust-certificate", "AB12CD34EF56AB12CD34EF56AB12CD34EF56AB12", [
         "14.0.639.21", "self-signed", "install Exchange 2010 SP1 or later on EX01"])],
+    "kerberos-spn-split": [("kerberos-spn-split", "alternate service account", [
+        "http/mail.example.com on EXCHASA-OLD", "exchangeMDB/outlook.example.com on EXCHASA"])],
+    "edge-transport-rdp": [("edge-transport-rdp", "edge01", [
+        '"Remote Desktop (TCP-In)" allows TCP 3389 to Edge edge01 from any address',
+        'netsh advfirewall firewall set rule name="Remote Desktop (TCP-In)" new enable=no'])],
     "edge-transport": [
         ("edge-transport-firewall", "edge01 in TCP 50636", ["Inbound TCP 50636", "localport=50636"]),
         ("edge-sync-stale", "edge01", ["last synchronised 2011-03-01T09:00:00", "6 hours"]),

@@ -368,3 +368,22 @@ def test_change_older_than_an_hour_missing_on_the_edge():
     assert "send connector Partner TLS (changed 2011-03-01T13:00:00)" in finding.summary
     assert "accepted domain example.net" in finding.summary
     assert "New route" not in finding.summary
+
+
+def test_connectors_whose_bindings_the_shape_hid_are_not_judged():
+    """Export-Csv writes a type name for Bindings: ports [] means "not shown", not "none"."""
+    edge_unknown = fact("receive-connector", host="edge01", identity="EDGE01\\Default internal receive connector EDGE01",
+                        name="Default internal receive connector EDGE01", server="EDGE01", ports=[],
+                        permission_groups=["AnonymousUsers", "ExchangeServers", "Partners"], anonymous=True,
+                        enabled=True, default_kind="edge-default")
+    client_unknown = fact("receive-connector", host="hub01", identity="HUB01\\Client HUB01", name="Client HUB01",
+                          server="HUB01", ports=[], permission_groups=["ExchangeUsers"], anonymous=False,
+                          default_kind="hub-client")
+    case = diagnose([edge_unknown, client_unknown] + FLOWS + HUB[:1])
+    assert not findings_of(case, "edge-transport-receive-connector")
+    # the same connectors with their ports shown are judged (the guard is only about unknown ports)
+    client_on_25 = fact("receive-connector", host="hub01", identity="HUB01\\Client HUB01", name="Client HUB01",
+                        server="HUB01", ports=[25], permission_groups=["ExchangeUsers"], anonymous=False,
+                        default_kind="hub-client")
+    assert [f.key for f in findings_of(diagnose([edge_unknown, client_on_25] + FLOWS + HUB[:1]),
+                                       "edge-transport-receive-connector")] == ["HUB01\\Client HUB01"]
