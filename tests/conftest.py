@@ -10,6 +10,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bundles import example  # noqa: E402 (needs the path above)
 
+# pytester runs hakb's pytest plugin on a third party's test files (tests/core).
+pytest_plugins = ("pytester",)
+
 
 @pytest.fixture(autouse=True)
 def _private_case_db(tmp_path, monkeypatch):

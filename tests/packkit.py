@@ -14,6 +14,7 @@ ARTICLE = textwrap.dedent("""\
     title: Test fault {id}
     severity: warning
     summary: "{{{{ name }}}} is broken"
+    vars: [name]
     ---
     ## Fix
     1. Repair {{{{ name }}}}.

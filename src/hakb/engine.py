@@ -36,6 +36,7 @@ import clips
 from clips._clips import ffi, lib
 from clips.values import CLIPS_VALUES
 
+from hakb.facttypes import check_value
 from hakb.model import Fact, FactSchema
 
 #: The functions a diagnosis needs; every other function is removed before packs load.
@@ -348,6 +349,7 @@ def slot_values(schema: FactSchema, fact: Fact, fid: int) -> dict[str, Any]:
         values[name] = _checked(fact.type, name, kind, value)
     for name, value in fact.slots.items():
         kind = schema.slots[name]
+        value = check_value(kind, value, f"{fact.type}.{name}")  # typed facts: hakb.facttypes
         if value is None:
             continue
         if kind == "list" and (isinstance(value, (str, bytes)) or not isinstance(value, Iterable)):
@@ -365,6 +367,17 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (str, int, float)) or value is None:
         return value
     return str(value)
+
+
+_SYMBOL_VALUES = {"TRUE": True, "FALSE": False, "nil": None}
+
+
+def _template_value(value: Any) -> Any:
+    """A ``vars`` value as templates get it: the symbols TRUE, FALSE and nil as True, False and
+    None (``{% if up %}`` is then false for FALSE), numbers as numbers, the rest as text."""
+    if isinstance(value, clips.Symbol) and str(value) in _SYMBOL_VALUES:
+        return _SYMBOL_VALUES[str(value)]
+    return _plain(value)
 
 
 _CONSTRUCT_KINDS = (("rule", lib.GetNextDefrule, lib.DefruleName, lib.DefrulePPForm),
@@ -462,6 +475,23 @@ class Session:
         """Load one rule file of a pack (see :meth:`load_pack`)."""
         return self.load_pack(pack, [path])
 
+    def _pattern_problems(self, path: Path, paths: Sequence[Path]) -> list[str]:
+        """Unknown fact types and slots in a file CLIPS refused (:func:`hakb.strictkb.pattern_problems`)."""
+        from hakb.strictkb import defined_templates, pattern_problems
+
+        try:
+            sources = {Path(p): Path(p).read_text(encoding="utf-8") for p in paths}
+        except (OSError, UnicodeDecodeError):
+            return []
+        own = set().union(*map(defined_templates, sources.values()))
+        templates = {name: frozenset(schema.slots) | {"fid", "host", "artifact", "line"}
+                     for name, schema in self.schemas.items()}
+        for template in self.env.templates():
+            if not template.implied:  # CLIPS makes implied ones of unknown pattern names
+                templates.setdefault(template.name, frozenset(slot.name for slot in template.slots))
+        functions = set(builtin_functions()) | {f.name for f in self.env.functions()}
+        return pattern_problems(sources[Path(path)], Path(path).name, templates, functions, own)
+
     def load_pack(self, pack: str, paths: Sequence[Path]) -> bool:
         """Load a pack's rule files; on failure record why under ``pack`` and return False.
 
@@ -476,7 +506,8 @@ class Session:
                 self.env.load(str(path))
             except clips.CLIPSError as exc:
                 message = self.capture.take_errors() or str(exc)
-                self.errors.setdefault(pack, []).append(explain_load_error(message, path))
+                named = self._pattern_problems(path, paths)  # CLIPS says only "Check appropriate syntax"
+                self.errors.setdefault(pack, []).extend(named or [explain_load_error(message, path)])
                 loaded = False
         self.capture.take_errors()
         now = _constructs(self.env)
@@ -598,7 +629,7 @@ class Session:
                        if _plain(fact[name]) not in ("", [])}))
         for position, fact in enumerate(findings):
             identifier = _plain(fact["id"])
-            values = [_plain(v) for v in fact["vars"]]
+            values = [_template_value(v) for v in fact["vars"]]
             if len(values) % 2:
                 result.errors.setdefault(own.get(identifier, ""), []).append(
                     f"finding {identifier!r}: vars must be name/value pairs, got {len(values)} items")

@@ -286,6 +286,12 @@ def render_findings(inference: Inference, facts: Sequence[Fact], articles: dict[
                         f"`hakb kb show {rule_id}`.)")
             if text:
                 steps.append(text)
+        for raw in raws:  # what a literal cannot show at load (hakb.strictkb) is said here
+            if raw.severity and raw.severity.lower() not in SEVERITY_RANK:
+                problems.append((pack, f"{rule_id}: severity {raw.severity!r} is not one of "
+                                       f"{', '.join(SEVERITY_RANK)}; the article's is used"))
+            if raw.confidence is not None and not 0.0 <= raw.confidence <= 1.0:
+                problems.append((pack, f"{rule_id}: confidence {raw.confidence:g} is not from 0 to 1"))
         explicit = [raw.severity.lower() for raw in raws if raw.severity.lower() in SEVERITY_RANK]
         severity = (min(explicit, key=SEVERITY_RANK.__getitem__) if explicit
                     else article.severity if article else "warning")

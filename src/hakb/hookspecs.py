@@ -19,31 +19,38 @@ hookimpl = pluggy.HookimplMarker("hakb")
 
 @hookspec
 def hakb_fact_schemas():
-    """Return a list of :class:`hakb.FactSchema`: the fact types this plugin's parsers produce.
+    """The fact types this plugin's parsers produce.
 
     Each becomes a CLIPS template (``deftemplate``) with the provenance slots fid, host,
     artifact and line added. Two plugins may not declare the same name.
+
+    :return: a list of :class:`hakb.FactSchema`.
     """
 
 
 @hookspec
 def hakb_parsers(schemas):
-    """Return a list of :class:`hakb.Parser`.
+    """The parsers this plugin offers.
 
     A parser recognises an artifact by its content (``recognise(head) -> score``) and turns it
     into facts (``parse(lines, artifact) -> iterator of Fact``). It must be a pure function of its
     input, stream its lines and raise :class:`hakb.ParseError` for input it cannot read.
 
-    ``schemas`` (name -> FactSchema, every fact type in play) is there for generic parsers whose
-    input names its own fact types (facts files): they check what they read against it. Most
-    implementations take no argument; pluggy passes only the arguments an implementation names.
+    :param schemas: every fact type in play, name -> :class:`hakb.FactSchema`; for generic
+        parsers whose input names its own fact types (facts files), which check what they read
+        against it. Most implementations do not name it (pluggy passes only the arguments an
+        implementation names).
+    :return: a list of :class:`hakb.Parser`.
     """
 
 
 @hookspec
 def hakb_knowledge_packs():
-    """Return a list of :class:`hakb.KnowledgePack`: folders of rules (.clp) and articles (.md).
+    """The knowledge packs this plugin ships: folders of rules (.clp) beside articles (.md).
 
-    Packs are checked before loading; a pack calling a forbidden function (system, open,
-    load, batch, eval, build, ...) is refused.
+    Packs are vetted before loading, in the knowledge worker: a pack calling a function outside
+    the allow-list, a template that does not compile or uses a name no rule gives, an invalid
+    severity or an unknown fact type refuses the pack (``hakb kb check`` lists why).
+
+    :return: a list of :class:`hakb.KnowledgePack`.
     """

@@ -11,6 +11,7 @@ An article is Markdown with YAML front matter::
     products: [VMware ESXi]
     summary: "{{ file }} is locked by {{ host or mac }}"
     references: ["https://..."]
+    vars: [mac]                     # optional: names templates use that no rule's (vars) gives
     collect: ["vmkfstools -D <disk>", ...]   # optional: what to collect first (hakb triage)
     ---
     # Title
@@ -49,8 +50,9 @@ MAX_ALIASES = 16
 MAX_DEPTH = 8
 #: Bump when what the cache holds changes shape; older entries are then ignored.
 #: 2: articles carry ``collect`` (what to collect first). 3: lists left out of the front matter
-#: are empty (format 2 entries may hold a "()" item for them).
-CACHE_FORMAT = 3
+#: are empty (format 2 entries may hold a "()" item for them). 4: strict checks
+#: (hakb.strictkb) and declared ``vars``.
+CACHE_FORMAT = 4
 
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n(.*)\Z", re.S)
 _FIX_HEADING = re.compile(r"^##\s+(fix|remediation|resolution)\b", re.I)
@@ -77,6 +79,8 @@ class Article:
     body: str
     pack: str
     path: Path
+    #: names the article's templates may use beyond those the pack's rules give (``vars:``)
+    declared: tuple[str, ...] = ()
     #: What to collect first when a ticket points at this fault (front matter ``collect:``).
     collect: tuple[str, ...] = ()
 
@@ -173,7 +177,7 @@ def parse_article(text: str, pack: str, path: Path) -> Article:
         confidence=confidence, products=_texts(meta, "products", path.name),
         references=_texts(meta, "references", path.name),
         summary=_text(meta, "summary", path.name) or title, fix=tuple(fix_steps(body)),
-        body=body, pack=pack, path=path,
+        body=body, pack=pack, path=path, declared=_texts(meta, "vars", path.name),
         collect=_texts(meta, "collect", path.name),
     )
 
@@ -223,6 +227,8 @@ class PackReading:
     rule_files: list[Path] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     mentions: frozenset[str] = frozenset()
+    #: the names the rule files give findings (``(vars name ...)``), for the template checks
+    given: frozenset[str] = frozenset()
 
 
 def cache_folder() -> Path:
@@ -271,11 +277,32 @@ def _read(pack: KnowledgePack, root: Path, contents: dict[Path, bytes]) -> PackR
         names |= mentioned_names(source)
         reading.rule_files.append(clp)
     reading.mentions = frozenset(names)
+    reading.problems += _strict_problems(reading, contents)
+    if not markdown and not rules:
+        reading.problems.append(f"the pack folder {root.name} holds no rules (.clp) or articles (.md): "
+                                "were they left out of the package data?")
     return reading
+
+
+def _strict_problems(reading: PackReading, contents: dict[Path, bytes]) -> list[str]:
+    """Literal severities and confidences no finding can have (:mod:`hakb.strictkb`); also
+    notes the names the rules give templates (``reading.given``), which :func:`load_knowledge`
+    checks the templates against."""
+    from hakb.strictkb import conclusion_problems, vars_names
+
+    problems: list[str] = []
+    given: set[str] = set()
+    for clp in reading.rule_files:
+        source = contents[clp].decode("utf-8")
+        given |= vars_names(source)
+        problems += conclusion_problems(source, clp.name, SEVERITIES)
+    reading.given = frozenset(given)
+    return problems
 
 
 def _cache_entry(reading: PackReading, root: Path) -> dict:
     return {"format": CACHE_FORMAT, "problems": reading.problems, "mentions": sorted(reading.mentions),
+            "given": sorted(reading.given),
             "rules": [str(p.relative_to(root)) for p in reading.rule_files],
             "articles": [{**asdict(a), "path": str(a.path.relative_to(root))} for a in reading.articles]}
 
@@ -294,10 +321,12 @@ def _from_cache(entry: dict, pack: KnowledgePack, root: Path) -> PackReading:
             **values, confidence=float(item["confidence"]),
             products=tuple(map(str, item["products"])), references=tuple(map(str, item["references"])),
             fix=tuple(map(str, item["fix"])), pack=pack.name, path=root / str(item["path"]),
+            declared=tuple(map(str, item["declared"])),
             collect=tuple(map(str, item["collect"]))))
     return PackReading(articles=articles, rule_files=[root / str(p) for p in entry["rules"]],
                        problems=[str(p) for p in entry["problems"]],
-                       mentions=frozenset(map(str, entry["mentions"])))
+                       mentions=frozenset(map(str, entry["mentions"])),
+                       given=frozenset(map(str, entry["given"])))
 
 
 def read_pack(pack: KnowledgePack, cache: Path | None = None) -> PackReading:
@@ -342,10 +371,17 @@ def load_knowledge(packs: list[KnowledgePack]) -> KnowledgeBase:
     load, in the worker (:func:`hakb.isolation.read_knowledge` does both, and is what hakb
     itself calls: third-party front matter is not parsed in hakb's process).
     """
+    from hakb.strictkb import template_problems
+
     kb = KnowledgeBase(packs=list(packs))
-    for pack in packs:
-        reading = read_pack(pack)
+    readings = [(pack, read_pack(pack)) for pack in packs]
+    # Packs loaded together share findings (one distribution), so any of their rules may give
+    # a value one of their articles uses.
+    given = frozenset().union(*(reading.given for _, reading in readings))
+    for pack, reading in readings:
         problems = list(reading.problems)
+        for article in reading.articles:
+            problems += template_problems(article, given, article.declared)
         problems += [f"{a.path.name}: article id {a.id!r} is already used by pack {kb.articles[a.id].pack}"
                      for a in reading.articles if a.id in kb.articles]
         if problems:

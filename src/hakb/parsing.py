@@ -170,8 +170,10 @@ class _Facts:
         self.facts: list[Fact] = []
         self.full = False
 
-    def add(self, fact: object, host: str | None) -> None:
-        """Check and keep one fact; raises ParseError naming the line when it does not fit."""
+    def add(self, fact: object, host: str | None, parser: str = "") -> None:
+        """Check and keep one fact; raises ParseError naming the line (and ``parser``, which
+        made it) when it does not fit."""
+        by = f"parser {parser}: " if parser else ""
         if not isinstance(fact, Fact):
             raise ParseError(f"yielded {type(fact).__name__}, not a Fact")
         if not isinstance(fact.slots, Mapping):
@@ -182,11 +184,11 @@ class _Facts:
             slots={k: _printable(v) for k, v in redact.redact_slots(fact.slots).items()})
         schema = self.schemas.get(fact.type)
         if schema is None:
-            raise ParseError(f"produced fact type {fact.type!r}, which no plugin declares")
+            raise ParseError(f"{by}produced fact type {fact.type!r}, which no plugin declares")
         try:
             slot_values(schema, fact, 0)
         except (ValueError, TypeError, OverflowError) as exc:
-            raise ParseError(f"line {fact.line}: {exc}") from exc
+            raise ParseError(f"{by}line {fact.line}: {exc}") from exc
         if len(self.facts) >= MAX_FACTS:
             self.full = True
             return
@@ -326,7 +328,7 @@ class _Reader:
                     stream = (textio.iter_chunks(self.artifact.path) if parser.binary
                               else self._lines(part, chosen_lines))
                 result.status, result.message = _contained(
-                    lambda: self._take(parser.parse(stream, artifact), host), self.kept)
+                    lambda: self._take(parser.parse(stream, artifact), host, parser.name), self.kept)
             else:
                 result.message = ("no parser recognised it" if not section.command
                                   else f"no parser reads the output of {section.command!r}")
@@ -405,9 +407,9 @@ class _Reader:
             return self._lines(part, chosen)
         return textio.select_lines(self._lines(part), chosen)
 
-    def _take(self, facts: Iterable[Fact], host: str | None) -> None:
+    def _take(self, facts: Iterable[Fact], host: str | None, parser: str = "") -> None:
         for fact in facts:
-            self.kept.add(fact, host)
+            self.kept.add(fact, host, parser)
             if self.kept.full:
                 return
 
@@ -417,7 +419,7 @@ class _Reader:
         for record in _records(lines, section.command):
             for parser in parsers:
                 before = len(self.kept.facts)
-                self._take(convert(record, parser.shapes), host)
+                self._take(convert(record, parser.shapes), host, parser.name)
                 if len(self.kept.facts) > before and parser.name not in result.parsers:
                     result.parsers.append(parser.name)
             if self.kept.full:
@@ -495,7 +497,7 @@ def _binary(artifact: Artifact, head: Head, parsers: Sequence[Parser],
 
     def run() -> None:
         for fact in parser.parse(textio.iter_chunks(artifact.path), artifact):
-            kept.add(fact, None)
+            kept.add(fact, None, parser.name)
             if kept.full:
                 return
 

@@ -10,6 +10,8 @@ import dataclasses
 import importlib.metadata
 import os
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Collection, Sequence
 
 import pluggy
 
@@ -39,16 +41,37 @@ class PluginManager(pluggy.PluginManager):
         self.versions: dict[str, str] = {}
         self.distributions: dict[str, str] = {}  # plugin name -> distribution it came from
         self.load_errors: dict[str, str] = {}  # plugin name -> why it did not load
+        #: names and resolved folders of installed packs a --pack folder replaces
+        self.replaced_packs: set[str] = set()
 
 
-def get_plugin_manager(extra: tuple[object, ...] = ()) -> PluginManager:
+def _entry_points():
+    for dist in importlib.metadata.distributions():
+        for ep in dist.entry_points:
+            if ep.group == ENTRY_POINT_GROUP:
+                yield dist, ep
+
+
+def installed_plugin_names() -> set[str]:
+    """The names of every plugin installed in the entry-point group, loaded or not."""
+    return {ep.name for _, ep in _entry_points()}
+
+
+def builtin_plugin_names() -> set[str]:
+    """The names of hakb's own plugins (those the ``hakb`` distribution registers)."""
+    return {ep.name for dist, ep in _entry_points() if (dist.metadata["Name"] or "").lower() == "hakb"}
+
+
+def get_plugin_manager(extra: tuple[object, ...] = (), names: Collection[str] | None = None) -> PluginManager:
     """A plugin manager with the entry-point plugins (and ``extra`` objects, for tests) registered.
 
-    A plugin that fails to import is left out and recorded in ``load_errors``; the others load.
+    ``names`` limits the entry-point plugins to those named (tests); without it,
+    HAKB_LOAD_PLUGINS does. A plugin that fails to import is left out and recorded in
+    ``load_errors``; the others load.
     """
     pm = PluginManager()
     pm.add_hookspecs(hookspecs)
-    wanted = _wanted()
+    wanted = _wanted() if names is None else set(names)
     for dist in importlib.metadata.distributions():
         for ep in dist.entry_points:
             if ep.group != ENTRY_POINT_GROUP or pm.has_plugin(ep.name):
@@ -139,9 +162,51 @@ def parsers(pm: PluginManager, schemas: dict[str, FactSchema] | None = None) -> 
     return _unique(pm, found + _collect(pm, "hakb_parsers", Parser, schemas=schemas), "parser")
 
 
+def _resolved(path) -> str:
+    try:
+        return str(Path(path).resolve())
+    except (TypeError, OSError):  # a folder inside a zip: never the same as a folder on disk
+        return ""
+
+
 def knowledge_packs(pm: PluginManager) -> list[KnowledgePack]:
     """Every plugin's packs, each with its ``source``: packs of one distribution share a rule
     environment, packs of different ones share nothing (see :mod:`hakb.isolation`)."""
     found = [(owner, dataclasses.replace(pack, source=pm.distributions.get(owner, f"plugin {owner}")))
              for owner, pack in _collect(pm, "hakb_knowledge_packs", KnowledgePack)]
+    if pm.replaced_packs:
+        folders = {owner for owner, pack in found if isinstance(pm.get_plugin(owner), PackFolder)}
+        found = [(owner, pack) for owner, pack in found if owner in folders or not (
+            pack.name in pm.replaced_packs or _resolved(pack.path) in pm.replaced_packs)]
     return _unique(pm, found, "knowledge pack")
+
+
+class PackFolder:
+    """A plugin offering one knowledge pack from a folder, as ``hakb diagnose --pack DIR`` does:
+    not installed, and still read, vetted and run in the worker like any pack."""
+
+    def __init__(self, path: Path, name: str | None = None) -> None:
+        self.path = Path(path)
+        folder = self.path.resolve()
+        # src/acme_ntp/kb is the pack of acme-ntp: a generic folder name says nothing
+        generic = folder.name.lower() in ("kb", "knowledge", "pack", "rules")
+        self.name = name or (folder.parent.name.replace("_", "-") if generic else folder.name)
+
+    @hookspecs.hookimpl
+    def hakb_knowledge_packs(self):
+        return [KnowledgePack(self.name, self.path, f"pack folder {self.path}")]
+
+
+def add_pack_folders(pm: PluginManager, folders: Sequence[Path]) -> None:
+    """Register a :class:`PackFolder` for each of ``folders``, each a group of its own (it
+    shares no rule environment with any other pack). An installed pack of the same folder, or
+    of the same name, is replaced by the folder: that is how a pack is tried before release.
+    A folder that does not exist is a :class:`PluginError`."""
+    for folder in folders:
+        if not Path(folder).is_dir():
+            raise PluginError(f"--pack {folder}: no such folder")
+        plugin = PackFolder(Path(folder))
+        label = f"pack folder {folder}"
+        pm.register(plugin, name=label)
+        pm.distributions[label] = label
+        pm.replaced_packs.update({plugin.name, str(Path(folder).resolve())})

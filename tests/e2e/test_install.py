@@ -147,3 +147,11 @@ def test_third_party_plugin_through_the_entry_point_group(venv, tmp_path):
     [finding] = report["findings"]
     assert finding["summary"] == "pool1.example is 1523.0 ms off"
     assert finding["evidence"] == [{"artifact": "ntpq.txt", "line": 3, "text": NTPQ.splitlines()[2]}]
+
+
+def test_wheel_carries_the_plugin_scaffold_and_the_pytest_plugin(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "hakb/scaffold/files/pyproject.toml.tmpl" in names
+    assert "hakb/scaffold/files/src/__MODULE__/kb/__NAME__-service-failed.md.tmpl" in names
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "[pytest11]\nhakb = hakb.pytest_plugin" in zipfile.ZipFile(wheel).read(entry_points).decode()

