@@ -307,7 +307,7 @@ class _Reader:
             result.status, result.message = _contained(lambda: self._hostname(section, part), self.kept)
             result.parsers = [CORE]
         else:
-            mode, chosen, problems = self._choose(head, section)
+            mode, chosen, problems, unreadable = self._choose(head, section)
             self.problems.extend(problems)
             shared: _Shared | None = None
             if mode == "objects":
@@ -329,6 +329,8 @@ class _Reader:
                               else self._lines(part, chosen_lines))
                 result.status, result.message = _contained(
                     lambda: self._take(parser.parse(stream, artifact), host, parser.name), self.kept)
+            elif unreadable:  # a JSON, CSV or XML document that is damaged (cut short)
+                result.status, result.message = "error", f"the output cannot be read: {unreadable}"
             else:
                 result.message = ("no parser recognised it" if not section.command
                                   else f"no parser reads the output of {section.command!r}")
@@ -359,9 +361,10 @@ class _Reader:
             result.message = (f"line {section.start}: the output of {section.command!r} could not "
                               "be read (no record in it has the properties its reader needs)")
 
-    def _choose(self, head: Head, section: Section) -> tuple[str, list[Parser], list[str]]:
-        """('objects', parsers) or ('lines', [parser]) or ('', []), and recogniser failures."""
-        line_best, line_score, problems = None, 0, []
+    def _choose(self, head: Head, section: Section) -> tuple[str, list[Parser], list[str], str]:
+        """('objects', parsers) or ('lines', [parser]) or ('', []), recogniser failures, and what
+        a structured reader said of a document it could not read (none: "")."""
+        line_best, line_score, problems, unreadable = None, 0, [], ""
         for parser, score, problem in _scores(head, self.line_parsers):
             if problem:
                 problems.append(problem)
@@ -373,8 +376,11 @@ class _Reader:
                 records = list(islice(read_records(enumerate(head.text.splitlines(), section.start),
                                                    section.command), HEAD_RECORDS))
             except Exception as exc:  # a reader that cannot make sense of it: no objects here
-                problems.append(f"objects of lines {section.start}-{section.end} could not be read: "
-                                f"{type(exc).__name__}: {exc}")
+                if isinstance(exc, ValueError):
+                    unreadable = str(exc)
+                else:
+                    problems.append(f"objects of lines {section.start}-{section.end} could not be read: "
+                                    f"{type(exc).__name__}: {exc}")
                 records = []
             for parser in self.object_parsers:
                 score = claim(records, section.command, parser.shapes)
@@ -382,10 +388,10 @@ class _Reader:
                     claimants.append(parser)
                     object_score = max(object_score, score)
         if claimants and object_score >= line_score:
-            return "objects", self.object_parsers, problems
+            return "objects", self.object_parsers, problems, ""
         if line_best is not None:
-            return "lines", [line_best], problems
-        return "", [], problems
+            return "lines", [line_best], problems, ""
+        return "", [], problems, unreadable
 
     def _command_known(self, command: str) -> bool:
         return any(s.runs(command) for p in self.object_parsers for s in p.shapes)

@@ -64,6 +64,25 @@ def test_a_failed_parser_makes_the_diagnosis_incomplete_exit_3(tmp_path, broken_
     assert diagnose("--fail-on", "never", HEALTHY, tmp_path / "odd.txt").exit_code == 3
 
 
+@pytest.mark.parametrize("name, text, message", [
+    ("copies.json", '[\n    {\n        "Name":  "DB01\\\\EX02",\n        "Status":  16,',
+     "the output cannot be read: line 4: not valid JSON"),
+    ("dag.xml", '<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">\n'
+                '  <Obj RefId="0">\n    <TN RefId="0"><T>Deserialized.Microsoft', "the output cannot be read: "),
+])
+def test_a_damaged_export_is_an_error_not_a_skipped_file(tmp_path, name, text, message):
+    """An export cut short (ConvertTo-Json, Export-Clixml) may hold the deciding object: the
+    diagnosis says which file and line it could not read, and is incomplete."""
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / name).write_text(text)
+    result = diagnose("--format", "json", bundle, HEALTHY)
+    report = json.loads(result.stdout)
+    [damaged] = [a for a in report["artifacts"] if a["path"].endswith(name)]
+    assert damaged["status"] == "error" and damaged["message"].startswith(message)
+    assert result.exit_code == 3 and report["complete"] is False
+
+
 def test_nothing_diagnosable_is_2(tmp_path):
     (tmp_path / "notes.txt").write_text("nothing any parser knows\n")
     assert diagnose(tmp_path / "notes.txt").exit_code == 2
