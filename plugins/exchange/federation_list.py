@@ -26,7 +26,7 @@ from typing import Iterable, Iterator
 
 from hakb import Artifact, Fact, Head, Parser, ParseError
 from hakb.formats import is_noise, is_warning
-from hakb.sections import command_matches, parse_prompt
+from hakb.sections import command_matches, head_command
 from hakb.shapes import convert
 from hakb.plugins.exchange.certificate_records import CERTIFICATE_SHAPES, FEDERATION_SHAPES
 from hakb.plugins.exchange.common import records_of
@@ -69,12 +69,7 @@ def join_certificate_blocks(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[
         yield held
 
 
-def _command(head: Head) -> str:
-    if head.command:
-        return head.command
-    first = next((line for line in head.text.splitlines() if line.strip()), "")
-    prompt = parse_prompt(first)
-    return prompt.command if prompt else ""
+_command = head_command
 
 
 def recognise(head: Head) -> int:

@@ -15,20 +15,13 @@ import re
 from typing import Iterable, Iterator
 
 from hakb import Artifact, Fact, Head, Parser
+from hakb.plugins.exchange.office import EDITIONS  # edition words, most specific first
 
 _OUTLOOK = re.compile(r"Microsoft\W*(?:Office\W*)?Outlook\W*(?P<year>20\d\d)\W*\((?P<version>\d+\.\d+\.\d+\.\d+)\)"
                       r"(?:.*?MSO\s*\((?P<mso>\d+\.\d+\.\d+\.\d+)\))?", re.I)
 _PART_OF = re.compile(r"^\s*(?:Part of|Teil von|Onderdeel van)\s+(?P<product>Microsoft.*?)\s*$", re.I)
 _STANDALONE = re.compile(r"^\s*Microsoft\W*(?:Office\W*)?Outlook\W*(?P<year>20\d\d)\s*$", re.I)
 
-#: Edition words in the "Part of" product name, most specific first.
-EDITIONS = (
-    ("professional plus", "Professional Plus"), ("proplus", "Professional Plus"),
-    ("enterprise", "Enterprise"), ("ultimate", "Ultimate"),
-    ("small business", "Small Business"), ("home and student", "Home and Student"),
-    ("professional hybrid", "Professional Hybrid"), ("professional", "Professional"),
-    ("standard", "Standard"), ("basic", "Basic"), ("personal", "Personal"),
-)
 _MAJORS = {"2003": 11, "2007": 12, "2010": 14, "2013": 15, "2016": 16}
 
 

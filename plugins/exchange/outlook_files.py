@@ -24,7 +24,7 @@ from typing import Iterable, Iterator
 
 from hakb import Artifact, Fact, Head, Parser
 from hakb.reading import Record
-from hakb.sections import command_matches, parse_prompt
+from hakb.sections import command_matches, head_command, parse_prompt
 from hakb.shapes import evidence, shape
 from hakb.plugins.exchange.common import first_of, objects_parser, records_of
 
@@ -104,12 +104,7 @@ SHAPES = [
 
 # --- free text: wmic datafile with one column, filever ---------------------------------------
 
-def _command(head: Head) -> str:
-    if head.command:
-        return head.command
-    first = next((line for line in head.text.splitlines() if line.strip()), "")
-    prompt = parse_prompt(first)
-    return prompt.command if prompt else ""
+_command = head_command
 
 
 #: A command printing one version property: ``(Get-Item ...\OUTLOOK.EXE).VersionInfo.FileVersion``.

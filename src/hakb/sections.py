@@ -110,6 +110,16 @@ def parse_prompt(text: str) -> Prompt | None:
 # --- commands ----------------------------------------------------------------------------------
 
 
+def head_command(head) -> str:
+    """The command a :class:`hakb.Head`'s output came from: its section's, or (a parser used on
+    its own, the whole paste in one head) the command of a prompt on its first line."""
+    if head.command:
+        return head.command
+    first = next((line for line in head.text.splitlines() if line.strip()), "")
+    prompt = parse_prompt(first)
+    return prompt.command if prompt else ""
+
+
 def command_segments(command: str) -> list[list[str]]:
     """The words of each pipeline segment of a command line (quotes respected, program paths
     reduced to their names, ``.exe`` dropped).

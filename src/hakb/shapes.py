@@ -20,7 +20,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from hakb.model import Artifact, Fact, Head, ParseError, Parser
 from hakb.reading import Record, key, parse_records, read_records
-from hakb.sections import command_matches, parse_prompt, producer
+from hakb.sections import command_matches, head_command, producer
 
 Item = Record
 
@@ -90,11 +90,7 @@ def convert(record: Record, shapes: Sequence[Shape]) -> Iterator[Fact]:
 def recognise_shapes(head: Head, shapes: Sequence[Shape]) -> int:
     """:func:`claim` over the records of a head (for an object parser used on its own, the
     command may still be on the head's first line)."""
-    command = head.command
-    if not command:
-        first = next((line for line in head.text.splitlines() if line.strip()), "")
-        prompt = parse_prompt(first)
-        command = prompt.command if prompt else ""
+    command = head_command(head)
     records = list(islice(read_records(enumerate(head.text.splitlines(), 1), command), HEAD_RECORDS))
     return claim(records, command, shapes)
 
