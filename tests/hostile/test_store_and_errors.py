@@ -280,3 +280,15 @@ def test_ctrl_c_while_rules_run_stops_the_worker(tmp_path):
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
     assert multiprocessing.active_children() == []
+
+
+@needs_example
+def test_no_save_with_an_unreadable_database_still_reports(tmp_path):
+    """--no-save reads acknowledgements from the database if it can; a corrupt one silences
+    nothing and the report comes all the same (it once ended in an internal error)."""
+    db = tmp_path / "corrupt.db"
+    db.write_bytes(b"this is not an SQLite database " * 64)
+    result = cli_run("diagnose", "--no-save", "--db", str(db), "--format", "json", str(LOCKED))
+    assert "internal error" not in result.output
+    assert result.exit_code == 1
+    assert "vmware-locked-vmdk" in {f["id"] for f in json.loads(result.stdout)["findings"]}

@@ -152,12 +152,15 @@ def diagnose(paths, host, fmt, output, fail_on, as_of, pack_dirs, no_save, show_
     from hakb.acks import annotate_from
 
     # Acknowledged findings (hakb ack) show as silenced; with --no-save the acknowledgements of
-    # an existing database still apply (read-only: nothing is created).
+    # an existing database still apply (read-only: nothing is created; with no finding there is
+    # nothing to silence, and the store is not even imported).
     acks_store = store
-    if acks_store is None:
+    if acks_store is None and case.findings:
+        from hakb.store import StoreError
+
         try:
             acks_store = open_store(db, write=False)
-        except StoreError:
+        except StoreError:  # an unreadable database silences nothing; the report still comes
             acks_store = None
     report = annotate_from(acks_store, case.as_dict())
     save_error = None
