@@ -371,9 +371,10 @@ def load_knowledge(packs: list[KnowledgePack]) -> KnowledgeBase:
     load, in the worker (:func:`hakb.isolation.read_knowledge` does both, and is what hakb
     itself calls: third-party front matter is not parsed in hakb's process).
     """
-    from hakb.strictkb import template_problems
+    from hakb.strictkb import TemplateNames, template_problems
 
     kb = KnowledgeBase(packs=list(packs))
+    names = TemplateNames(cache_folder())
     readings = [(pack, read_pack(pack)) for pack in packs]
     # Packs loaded together share findings (one distribution), so any of their rules may give
     # a value one of their articles uses.
@@ -381,7 +382,7 @@ def load_knowledge(packs: list[KnowledgePack]) -> KnowledgeBase:
     for pack, reading in readings:
         problems = list(reading.problems)
         for article in reading.articles:
-            problems += template_problems(article, given, article.declared)
+            problems += template_problems(article, given, article.declared, names)
         problems += [f"{a.path.name}: article id {a.id!r} is already used by pack {kb.articles[a.id].pack}"
                      for a in reading.articles if a.id in kb.articles]
         if problems:
@@ -390,4 +391,5 @@ def load_knowledge(packs: list[KnowledgePack]) -> KnowledgeBase:
         kb.articles.update((a.id, a) for a in reading.articles)
         kb.rule_files.extend((pack.name, path) for path in reading.rule_files)
         kb.mentions[pack.name] = reading.mentions
+    names.save()
     return kb

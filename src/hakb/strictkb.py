@@ -14,7 +14,11 @@ with file and line, instead of rendering empty or being dropped at diagnosis tim
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+from pathlib import Path
 from typing import Iterable
 
 #: Names every template may use: hakb puts them in the context (hakb.findings.case_context).
@@ -82,12 +86,67 @@ def _line_of(lines: list[str], template: str, start: int = 0) -> int:
     return start + 1
 
 
-def template_problems(article, known: Iterable[str], declared: Iterable[str] = ()) -> list[str]:
+class TemplateNames:
+    """What each template uses (or why it does not compile), kept on disk between runs.
+
+    Parsing every article's templates is most of a tiny case's knowledge loading, and the
+    answer depends only on the template's text: it is kept in the cache folder, keyed by the
+    text's hash (and the Jinja version). The file holds data only, is checked when read, and
+    anything wrong with it (missing, damaged, unwritable) only costs the parsing.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        import jinja2
+
+        self.path = folder / f"templates-{jinja2.__version__}.json" if folder else None
+        self.known: dict[str, list] = {}
+        self.added = False
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8")) if self.path else {}
+            if isinstance(data, dict):
+                self.known = {k: v for k, v in data.items() if _valid(v)}
+        except (OSError, ValueError):
+            pass
+
+    def of(self, env, template: str) -> tuple[str | None, frozenset[str]]:
+        """(the syntax error, or None; the names the template uses and does not assign)."""
+        key = hashlib.sha256(template.encode("utf-8", "surrogatepass")).hexdigest()
+        if key not in self.known:
+            from jinja2 import TemplateSyntaxError, meta, nodes
+
+            try:
+                tree = env.parse(template)
+            except TemplateSyntaxError as exc:
+                self.known[key] = [exc.message or "syntax error", []]
+            else:
+                assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+                self.known[key] = [None, sorted(meta.find_undeclared_variables(tree) - assigned)]
+            self.added = True
+        error, names = self.known[key]
+        return error, frozenset(names)
+
+    def save(self) -> None:
+        if not (self.added and self.path):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.path.with_name(f"{self.path.name}.{os.getpid()}.tmp")
+            partial.write_text(json.dumps(self.known), encoding="utf-8")
+            partial.replace(self.path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+def _valid(value) -> bool:
+    return (isinstance(value, list) and len(value) == 2 and (value[0] is None or isinstance(value[0], str))
+            and isinstance(value[1], list) and all(isinstance(n, str) for n in value[1]))
+
+
+def template_problems(article, known: Iterable[str], declared: Iterable[str] = (),
+                      names: TemplateNames | None = None) -> list[str]:
     """Every template of ``article`` that does not compile or uses a name neither ``known`` (the
     pack's rules give it), ``declared`` nor :data:`GIVEN`, with the line of its file."""
     import difflib
-
-    from jinja2 import TemplateSyntaxError, meta, nodes
 
     from hakb.findings import _sandbox
 
@@ -103,15 +162,14 @@ def template_problems(article, known: Iterable[str], declared: Iterable[str] = (
     templates = [("summary", article.summary, summary_at + 1)]
     templates += [(f"fix step {n}", step, _line_of(lines, step, fix_at))
                   for n, step in enumerate(article.fix, start=1)]
+    names = names or TemplateNames(None)
     problems = []
     for what, template, line in templates:
-        try:
-            tree = env.parse(template)
-        except TemplateSyntaxError as exc:
-            problems.append(f"{article.path.name}:{line}: {what} is not a valid template: {exc.message}")
+        error, used = names.of(env, template)
+        if error is not None:
+            problems.append(f"{article.path.name}:{line}: {what} is not a valid template: {error}")
             continue
-        assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
-        for name in sorted(meta.find_undeclared_variables(tree) - allowed - assigned):
+        for name in sorted(used - allowed):
             close = difflib.get_close_matches(name, sorted(known), n=1)
             hint = f" (did you mean {close[0]}?)" if close else ""
             problems.append(f"{article.path.name}:{line}: {what} uses {name!r}, which no rule of the "

@@ -175,3 +175,21 @@ def test_values_reach_templates_with_their_types(tmp_path):
     finding = case.findings[0]
     assert finding.remediation == ["Repair a.", "BIG."]
     assert finding.values["up"] == [False] and finding.values["owner"] == [None]
+
+
+def test_what_templates_use_is_kept_between_runs_and_a_damaged_cache_costs_only_time(tmp_path, monkeypatch):
+    """Parsing every template was most of a tiny case's knowledge loading: the names each one
+    uses are kept in the cache folder, keyed by the template's text."""
+    monkeypatch.setenv("HAKB_CACHE", str(tmp_path / "cache"))
+    folder = write(tmp_path / "p", summary="{% if name %}broken", step="Check {{ sise }}.")
+    first = problems(folder)
+    assert len(first) == 2
+    [kept] = (tmp_path / "cache").glob("templates-*.json")
+    entries = json.loads(kept.read_text())
+    assert [None, ["sise"]] in entries.values() and any(error for error, _ in entries.values())
+    # the next run reads the kept names: a changed entry changes what is found
+    kept.write_text(json.dumps({k: ([None, []] if v == [None, ["sise"]] else v) for k, v in entries.items()}))
+    assert len(problems(folder)) == 1
+    for damaged in ("not json", json.dumps({"x": [1, 2, 3]}), json.dumps([1])):
+        kept.write_text(damaged)
+        assert problems(folder) == first
