@@ -1,4 +1,4 @@
-"""Shared test setup: every test gets its own case database and pack cache, never the user's."""
+"""Shared test setup: every test gets its own case database; the run has its own pack cache; never the user's."""
 
 import sys
 from pathlib import Path
@@ -14,10 +14,17 @@ from bundles import example  # noqa: E402 (needs the path above)
 pytest_plugins = ("pytester",)
 
 
+@pytest.fixture(scope="session")
+def _session_cache(tmp_path_factory):
+    """One pack cache for the whole run, never the user's: entries are keyed by the packs'
+    content, so sharing them changes nothing but time (tests of the cache set their own)."""
+    return tmp_path_factory.mktemp("pack-cache")
+
+
 @pytest.fixture(autouse=True)
-def _private_case_db(tmp_path, monkeypatch):
+def _private_case_db(tmp_path, monkeypatch, _session_cache):
     monkeypatch.setenv("HAKB_DB", str(tmp_path / "cases.db"))
-    monkeypatch.setenv("HAKB_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("HAKB_CACHE", str(_session_cache))
     monkeypatch.delenv("HAKB_LOAD_PLUGINS", raising=False)
 
 
