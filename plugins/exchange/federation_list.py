@@ -69,11 +69,8 @@ def join_certificate_blocks(lines: Iterable[tuple[int, str]]) -> Iterator[tuple[
         yield held
 
 
-_command = head_command
-
-
 def recognise(head: Head) -> int:
-    if command_matches(_command(head), COMMAND):
+    if command_matches(head_command(head), COMMAND):
         return 100
     lines = head.lines
     for index, line in enumerate(lines):

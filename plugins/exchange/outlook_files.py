@@ -104,9 +104,6 @@ SHAPES = [
 
 # --- free text: wmic datafile with one column, filever ---------------------------------------
 
-_command = head_command
-
-
 #: A command printing one version property: ``(Get-Item ...\OUTLOOK.EXE).VersionInfo.FileVersion``.
 _PROPERTY_ACCESS = re.compile(r"\.(?:File|Product)Version\)?\s*$", re.I)
 _BARE_VERSION = re.compile(r"^\s*(\d+\.\d+\.\d+\.\d+)\s*$")
@@ -118,7 +115,7 @@ def _reads(command: str) -> bool:
 
 
 def recognise(head: Head) -> int:
-    if _reads(_command(head)):
+    if _reads(head_command(head)):
         return 100
     if any(_FILEVER.match(line.strip()) and is_outlook(line) for line in head.lines[:200]):
         return 80

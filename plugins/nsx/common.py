@@ -14,7 +14,7 @@ import re
 from itertools import islice
 
 from hakb import Head
-from hakb.reading import Record, parse_records, read_records
+from hakb.reading import Record, read_records
 from hakb.sections import command_segments
 
 #: vShield Manager, vCNS Manager, vCloud Networking and Security, NSX Manager (nsxmgr, nsx-mgr).
@@ -98,8 +98,6 @@ def head_records(head: Head) -> list[Record]:
     return list(islice(read_records(lines, head.command), HEAD_RECORDS))
 
 
-#: The records of a section (the core's reading layer; unreadable output is a ParseError).
-records = parse_records
 
 
 # --- what a PowerCLI command line names ----------------------------------------------------

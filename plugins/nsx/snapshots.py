@@ -26,9 +26,9 @@ import re
 from typing import Iterable, Iterator
 
 from hakb import Fact, Head, ParseError, Parser
-from hakb.reading import Record
+from hakb.reading import Record, parse_records
 from hakb.sections import command_matches, command_segments
-from hakb.plugins.nsx.common import command_vms, head_records, present, records, role_of
+from hakb.plugins.nsx.common import command_vms, head_records, present, role_of
 
 _GET = re.compile(r"^\s*Get Snapshot:\s*$")
 _FIELD = re.compile(r"^(?P<dashes>-+)Snapshot (?P<key>Name|Id|Desc\w*|Created On|State)\s*:\s?(?P<value>.*?)\s*$")
@@ -143,7 +143,7 @@ def parse_powercli(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]
     counts: dict[str, int] = {}
     first: dict[str, tuple[int, str]] = {}
     anonymous = 0  # snapshots whose VM neither the object nor the command line names
-    for record in records(watched(lines), command):
+    for record in parse_records(watched(lines), command):
         if not is_snapshot(record):
             continue
         vm = present(record.first("VM.Name", "VM")) or (named[0] if len(named) == 1 else "")

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from hakb import Fact, Head, Parser
-from hakb.reading import Record
+from hakb.reading import Record, parse_records
 from hakb.sections import command_segments
-from hakb.plugins.nsx.common import head_records, integer, present, records
+from hakb.plugins.nsx.common import head_records, integer, present
 
 _BACKUP = re.compile(r"backup", re.I)
 _TECH_SUPPORT = re.compile(r"tech[\s_-]*support", re.I)
@@ -108,7 +108,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
             yield item
 
     folders: dict[str, _Folder] = {}
-    for record in records(watched(lines), command):
+    for record in parse_records(watched(lines), command):
         if record.shape != "listing":
             continue
         directory = present(record.get("directory")) or listed

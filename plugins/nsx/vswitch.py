@@ -31,9 +31,9 @@ from typing import Iterable, Iterator
 
 from hakb import Fact, Head, ParseError, Parser
 from hakb.hosts import short_name
-from hakb.reading import Record
+from hakb.reading import Record, parse_records
 from hakb.sections import command_segments
-from hakb.plugins.nsx.common import command_host, head_records, integer, items, present, records
+from hakb.plugins.nsx.common import command_host, head_records, integer, items, present
 
 _ESXCLI_LISTS = {("network", "vswitch", "standard", "list"): "standard",
                  ("network", "vswitch", "dvs", "vmware", "list"): "dvs"}
@@ -215,7 +215,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
     counts: dict[tuple[str, str], int] = {}
     first: dict[tuple[str, str], Switch] = {}
     unknown = 0  # switches whose kind the shape does not say (Get-VirtualSwitch's default table)
-    for record in records(watched(lines), command):
+    for record in parse_records(watched(lines), command):
         found = switch_of(record, listing)
         if found is None:
             unknown += bool(present(record.get("Name")) and "NumPorts" in record)

@@ -212,9 +212,6 @@ def _is_file(record: Record) -> bool:
         or "." in (record.get("name") or "").replace("\\", "/").rsplit("/", 1)[-1]
 
 
-_records = parse_records
-
-
 def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
     section = artifact.section
     command = section.command if section is not None else ""
@@ -228,7 +225,7 @@ def parse(lines: Iterable[tuple[int, str]], artifact) -> Iterator[Fact]:
 
     current: _Folder | None = None
     directory = ""
-    for record in _records(remembered(lines), command):
+    for record in parse_records(remembered(lines), command):
         if record.shape != "listing":
             continue
         if current is None:  # the command line (the section's prompt line) is the folder's evidence

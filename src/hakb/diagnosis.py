@@ -14,7 +14,6 @@ from typing import Callable, Sequence
 
 from hakb import __version__
 from hakb.bundle import Limits, collect, display_name, work_folder
-from hakb.engine import slot_values
 from hakb.findings import Finding, Unverified, assemble
 from hakb.hosts import assign_hosts
 from hakb.isolation import DEFAULT_MEMORY_MIB, DEFAULT_TIMEOUT, run_knowledge
@@ -114,26 +113,9 @@ def diagnose_facts(facts: Sequence[Fact], pm: PluginManager | None = None,
     """Run the knowledge over facts given directly (no artifacts)."""
     now = now or datetime.now(timezone.utc)
     case = Diagnosis(case_id=new_case_id(now), created=now, inputs=[])
-    pm = pm or get_plugin_manager()
-    _infer_into(case, pm, _checked(facts, fact_schemas(pm), case), as_of, rule_timeout, rule_memory)
+    _infer_into(case, pm or get_plugin_manager(), list(facts), as_of, rule_timeout, rule_memory)
     return case
 
-
-def _checked(facts: Sequence[Fact], schemas: dict, case: Diagnosis) -> list[Fact]:
-    """The facts the schemas accept; each one refused is an error of the case (one bad value
-    fails its fact, not every pack), as a parser's bad fact fails only its section."""
-    kept = []
-    for index, fact in enumerate(facts):
-        schema = schemas.get(fact.type)
-        try:
-            if schema is None:
-                raise ValueError(f"fact type {fact.type!r} is not declared by any loaded plugin")
-            slot_values(schema, fact, 0)
-        except (ValueError, TypeError, OverflowError) as exc:
-            case.errors.append({"source": f"fact {index + 1} ({fact.type})", "message": str(exc)[:500]})
-            continue
-        kept.append(fact)
-    return kept
 
 
 def diagnose(arguments: list[str], *, host: str | None = None, pm: PluginManager | None = None,

@@ -116,12 +116,15 @@ def test_the_edges_of_the_range_are_accepted_and_really_fit_the_engine():
 
 
 def test_facts_given_directly_with_a_bad_value_fail_only_themselves():
-    """diagnose_facts (the API, hakb.testing) checks each fact as parsers' facts are checked."""
+    """diagnose_facts (the API, hakb.testing): the engine leaves out the fact it cannot hold,
+    names it, and the case is incomplete; the other facts are diagnosed."""
     from hakb.diagnosis import diagnose_facts
     good = diagnose([str(EXAMPLE)]).facts
     bad = Fact("vmfs-lock", {"mode": int(HUGE)}, artifact="pasted", line=1)
     case = diagnose_facts([bad, *good])
-    assert [e["source"] for e in case.errors] == ["fact 1 (vmfs-lock)"]
-    assert case.errors[0]["message"].startswith("vmfs-lock.mode: integer 9999")
+    assert [e["source"] for e in case.errors] == ["engine"]
+    assert case.errors[0]["message"].startswith("pasted:1: the vmfs-lock fact could not be entered: "
+                                                "vmfs-lock.mode: integer 9999")
+    assert not case.complete
     assert [f.id for f in case.findings] == [f.id for f in diagnose_facts(good).findings]
     assert case.findings

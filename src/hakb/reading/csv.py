@@ -26,21 +26,13 @@ import csv as stdlib_csv
 import re
 from typing import Iterable, Iterator
 
-from hakb.reading.record import Line, Record, key
+from hakb.reading.record import Line, Record, clean_text, key
 
 SHAPE = "csv"
 _DELIMITERS = (",", ";", "\t")
 _SEP_LINE = re.compile(r"^sep=(?P<delimiter>.)$")
 _TYPE_LINE = re.compile(r"^#TYPE\s+(?P<type>\S.*?)\s*$")
 _FIELDS_LINE = re.compile(r"^#Fields:\s*(?P<header>.*)$", re.I)
-
-
-def _clean(text: str) -> str:
-    """A line without what CRLF files and UTF-8 BOMs leave behind."""
-    text = text.rstrip("\r")
-    while text.startswith(("\ufeff", "\u00ef\u00bb\u00bf")):
-        text = text[1:] if text.startswith("\ufeff") else text[3:]
-    return text
 
 
 def _outside_quotes(text: str, char: str) -> int:
@@ -85,7 +77,7 @@ def looks_like(head_lines: list[str]) -> bool:
     >>> looks_like(['Name    : ClusSvc', 'Status  : Running'])
     False
     """
-    lines = [_clean(line) for line in head_lines]
+    lines = [clean_text(line) for line in head_lines]
     lines = [line for line in lines if line.strip()]
     if not lines:
         return False
@@ -132,7 +124,7 @@ class _Source:
             line, self._back = self._back, None
             return line
         for number, text in self._lines:
-            return number, _clean(text)
+            return number, clean_text(text)
         return None
 
     def push(self, line: Line) -> None:

@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-from hakb.reading.record import Line, Record, key
+from hakb.reading.record import Line, Record, clean_text, key
 
 KEYVALUE_SHAPE = "keyvalue"
 VMODL_SHAPE = "vmodl"
@@ -54,13 +54,6 @@ _KEYVALUE = re.compile(rf"^(?:structure\[(?P<index>\d+)\]\.)?(?P<path>[A-Za-z_]\
 _VMODL_OPEN = re.compile(r"^\s*\([A-Za-z_][\w.]*\)\s*[{\[]\s*$")
 
 
-def _clean(text: str) -> str:
-    text = text.rstrip("\r")
-    while text.startswith(("\ufeff", "\u00ef\u00bb\u00bf")):
-        text = text[1:] if text.startswith("\ufeff") else text[3:]
-    return text
-
-
 # --- esxcli --formatter=keyvalue -------------------------------------------------------------
 
 
@@ -70,7 +63,7 @@ def looks_like_keyvalue(head_lines: list[str]) -> bool:
     >>> looks_like_keyvalue(['PhysicalNic.Name.string=vmnic0']), looks_like_keyvalue(['Name: vmnic0'])
     (True, False)
     """
-    lines = [_clean(line).strip() for line in head_lines]
+    lines = [clean_text(line).strip() for line in head_lines]
     lines = [line for line in lines if line]
     return bool(lines) and _KEYVALUE.match(lines[0]) is not None
 
@@ -92,7 +85,7 @@ def read_keyvalue(lines: Iterable[Line]) -> Iterator[Record]:
     index: str | None = None
     lists: dict[str, list[str]] = {}  # indexed list values being gathered in this record
     for number, raw in lines:
-        text = _clean(raw)
+        text = clean_text(raw)
         stripped = text.strip()
         if not stripped:
             continue
@@ -154,7 +147,7 @@ class _Token:
 def _tokens(lines: Iterable[Line]) -> Iterator[_Token]:
     pending: tuple[Line, str, int] | None = None  # a string still open: its line, text so far
     for number, raw in lines:
-        text = _clean(raw)
+        text = clean_text(raw)
         if pending is not None:
             start, joined, count = pending
             joined += "\n" + text
@@ -194,7 +187,7 @@ def looks_like_vmodl(head_lines: list[str]) -> bool:
     >>> looks_like_vmodl(['Listsummary:', '(vim.vm.Summary) {']), looks_like_vmodl(['{'])
     (True, False)
     """
-    lines = [_clean(line) for line in head_lines]
+    lines = [clean_text(line) for line in head_lines]
     lines = [line for line in lines if line.strip()][:3]
     return any(_VMODL_OPEN.match(line) for line in lines)
 

@@ -38,7 +38,8 @@ import re
 from typing import Iterable, Iterator
 from xml.parsers import expat
 
-from hakb.reading.record import Line, Record
+from hakb.reading.record import Line, Record, clean_text
+from hakb.reading.xml import Element, hardened_parser
 
 SHAPE = "event-xml"
 NAMESPACE = "http://schemas.microsoft.com/win/2004/08/events/event"
@@ -51,13 +52,6 @@ _DECLARATION = re.compile(r"<\?xml[^>]*\?>")
 _ROOT = "hakb-events"
 
 
-def _clean(text: str) -> str:
-    text = text.rstrip("\r")
-    while text.startswith(("\ufeff", "\u00ef\u00bb\u00bf")):
-        text = text[1:] if text.startswith("\ufeff") else text[3:]
-    return text
-
-
 def looks_like(head_lines: list[str]) -> bool:
     """True when the first element is an ``<Event>`` in the event schema's namespace, or an
     ``<Events>`` list (after an optional XML declaration).
@@ -67,26 +61,13 @@ def looks_like(head_lines: list[str]) -> bool:
     >>> looks_like(['<Objs Version="1.1.0.1" xmlns="http://schemas.microsoft.com/powershell/2004/04">'])
     False
     """
-    lines = [_DECLARATION.sub("", _clean(line)).strip() for line in head_lines]
+    lines = [_DECLARATION.sub("", clean_text(line)).strip() for line in head_lines]
     lines = [line for line in lines if line][:5]
     if not lines or not lines[0].startswith("<"):
         return False
     if re.match(r"<Events\s*>", lines[0]):
         return True
     return lines[0].startswith("<Event ") and NAMESPACE in " ".join(lines)
-
-
-class _Element:
-    __slots__ = ("tag", "attrs", "line", "children", "parts")
-
-    def __init__(self, tag: str, attrs: dict[str, str], line: Line):
-        self.tag, self.attrs, self.line = tag, attrs, line
-        self.children: list[_Element] = []
-        self.parts: list[str] = []
-
-    @property
-    def text(self) -> str:
-        return "".join(self.parts).strip()
 
 
 def _local(name: str) -> str:
@@ -97,17 +78,10 @@ class _Builder:
     """Feeds lines to expat inside a synthetic root, collecting finished ``<Event>`` elements."""
 
     def __init__(self) -> None:
-        self.parser = expat.ParserCreate(namespace_separator=" ")
-        self.parser.buffer_text = True
-        self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        self.parser.StartDoctypeDeclHandler = self._refuse
-        self.parser.EntityDeclHandler = self._refuse
-        self.parser.StartElementHandler = self._start
-        self.parser.EndElementHandler = self._end
-        self.parser.CharacterDataHandler = self._data
-        self.stack: list[_Element] = []
+        self.parser = hardened_parser(self, " ", refuse_doctype=self._refuse, refuse_entity=self._refuse)
+        self.stack: list[Element] = []
         self.event: int | None = None  # stack index of the open <Event>
-        self.ready: list[_Element] = []
+        self.ready: list[Element] = []
         self.lines: dict[int, Line] = {}
         self.fed = 0
         self.size = 0
@@ -123,7 +97,7 @@ class _Builder:
         tag = _local(name)
         if len(self.stack) >= MAX_DEPTH:
             raise ValueError(f"line {self._line()[0]}: XML nested deeper than {MAX_DEPTH} elements")
-        element = _Element(tag, {_local(k): v for k, v in attrs.items()}, self._line())
+        element = Element(tag, {_local(k): v for k, v in attrs.items()}, self._line())
         if self.event is None and tag == "Event":
             self.event = len(self.stack)
             self.size = 0
@@ -168,9 +142,9 @@ class _Builder:
             raise ValueError(f"line {number}: not well-formed event XML: {expat.ErrorString(exc.code)}") from None
 
 
-def _set(record: Record, name: str, element: _Element) -> None:
+def _set(record: Record, name: str, element: Element) -> None:
     number, text = element.line
-    value = element.text
+    value = element.text.strip()
     if not value and not element.children and element.attrs:
         value = next(iter(element.attrs.values()))
     record.set(name, value, number, text)
@@ -178,7 +152,7 @@ def _set(record: Record, name: str, element: _Element) -> None:
         record.set(f"{name}.{attribute}", content, number, text)
 
 
-def _flatten(record: Record, prefix: str, element: _Element, depth: int = 0) -> None:
+def _flatten(record: Record, prefix: str, element: Element, depth: int = 0) -> None:
     if depth > MAX_DEPTH:
         return
     for child in element.children:
@@ -187,7 +161,7 @@ def _flatten(record: Record, prefix: str, element: _Element, depth: int = 0) -> 
         _flatten(record, name, child, depth + 1)
 
 
-def _record(event: _Element) -> Record:
+def _record(event: Element) -> Record:
     record = Record(shape=SHAPE, type_name="Event")
     for part in event.children:
         if part.tag == "System":
@@ -203,7 +177,7 @@ def _record(event: _Element) -> Record:
                 else:
                     name = f"EventData.{child.tag}"
                 number, text = child.line
-                record.set(name, child.text, number, text)
+                record.set(name, child.text.strip(), number, text)
         else:  # UserData, RenderingInfo, ProcessingErrorData, DebugData
             for attribute, content in part.attrs.items():
                 record.set(f"{part.tag}.{attribute}", content, *part.line)
@@ -228,7 +202,7 @@ def read(lines: Iterable[Line]) -> Iterator[Record]:
     """
     builder = _Builder()
     for number, raw in lines:
-        builder.feed(number, _clean(raw))
+        builder.feed(number, clean_text(raw))
         while builder.ready:
             yield _record(builder.ready.pop(0))
     builder.close()

@@ -26,7 +26,7 @@ from bisect import bisect_right
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable, Iterator
 
-from hakb.reading.record import Line, Record
+from hakb.reading.record import Line, Record, clean_text
 
 SHAPE = "json"
 #: Characters of one JSON document held in memory before the reader gives up.
@@ -54,20 +54,13 @@ class _Object:
         return iter(self.pairs)
 
 
-def _clean(text: str) -> str:
-    text = text.rstrip("\r")
-    while text.startswith(("\ufeff", "\u00ef\u00bb\u00bf")):
-        text = text[1:] if text.startswith("\ufeff") else text[3:]
-    return text
-
-
 def looks_like(head_lines: list[str]) -> bool:
     r"""True when the first line opens a JSON object or array (not a ``[HKEY_...]`` heading).
 
     >>> looks_like(['[{"Name":"vmnic0","MTU":1500}]']), looks_like(['[HKEY_CURRENT_USER\\Software]'])
     (True, False)
     """
-    lines = [_clean(line).strip() for line in head_lines]
+    lines = [clean_text(line).strip() for line in head_lines]
     lines = [line for line in lines if line]
     if not lines:
         return False
@@ -267,7 +260,7 @@ def _buffer(lines: Iterable[Line]) -> tuple[str, list[int], list[Line]]:
     kept: list[Line] = []
     size = 0
     for number, raw in lines:
-        text = _clean(raw)
+        text = clean_text(raw)
         starts.append(size)
         kept.append((number, text))
         parts.append(text)

@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-from hakb.reading.record import Line, Record
+from hakb.reading.record import Line, Record, clean_text
 
 SHAPE = "listing"
 NAMES = ("name", "size", "size_text", "mode", "links", "owner", "group", "modified", "directory",
@@ -62,13 +62,6 @@ _DIR_HEADER = re.compile(r"^\s+\S.*?\s(?P<dir>(?:[A-Za-z]:\\|\\\\)\S.*?)\s*$")
 _TARGET = re.compile(r"^(?P<name>.*?)\s+\[(?P<target>[^\]]*)\]$")
 #: dir's summary lines: "2 File(s)  42,949,672,960 bytes", "2 Datei(en)", "3 Dir(s) ... bytes free".
 _DIR_SUMMARY = re.compile(r"^\s*\d+\s+\S+\(\S+\)\s+.*$")
-
-
-def _clean(text: str) -> str:
-    text = text.rstrip("\r")
-    while text.startswith(("\ufeff", "\u00ef\u00bb\u00bf")):
-        text = text[1:] if text.startswith("\ufeff") else text[3:]
-    return text
 
 
 def human_bytes(text: str, unit: int = 1) -> str:
@@ -105,7 +98,7 @@ def looks_like(head_lines: list[str]) -> bool:
     >>> looks_like(['4.0G\\t./app01', '12.0K\\t./app02']), looks_like(['Name    : app01'])
     (True, False)
     """
-    lines = [_clean(line) for line in head_lines]
+    lines = [clean_text(line) for line in head_lines]
     lines = [line for line in lines if line.strip()][:8]
     if not lines:
         return False
@@ -165,7 +158,7 @@ def read(lines: Iterable[Line]) -> Iterator[Record]:
     """
     directory = ""
     for number, raw in lines:
-        text = _clean(raw)
+        text = clean_text(raw)
         stripped = text.strip()
         if not stripped or _LS_TOTAL.match(stripped):
             continue

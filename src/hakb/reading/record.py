@@ -140,3 +140,16 @@ its fields (esxcli's ``vmk0``, ipconfig's ``Ethernet adapter LAN:``). ``warnings
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.names())
+
+
+def clean_text(text: str) -> str:
+    """A line without what CRLF files and UTF-8 BOMs leave behind (also a BOM decoded as
+    Latin-1, ``ï»¿``), as every structured reader wants it before looking at it.
+
+    >>> clean_text("\\ufeff\\u00ef\\u00bb\\u00bf#TYPE x\\r")
+    '#TYPE x'
+    """
+    text = text.rstrip("\r")
+    while text.startswith(("\ufeff", "\u00ef\u00bb\u00bf")):
+        text = text[1:] if text.startswith("\ufeff") else text[3:]
+    return text

@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator, Mapping
 
-from hakb.reading.record import Line, Record, Value
+from hakb.reading.record import Line, Record, Value, clean_text
 
 SHAPE = "reg"
 V5_HEADER = "Windows Registry Editor Version 5.00"
@@ -310,13 +310,6 @@ def _string_closed(logical: str) -> bool:
     return not literal.startswith('"') or _read_quoted(literal, 0) is not None
 
 
-def _clean(text: str) -> str:
-    text = text.rstrip("\r")
-    while text.startswith(("\ufeff", "\u00ef\u00bb\u00bf")):
-        text = text[1:] if text.startswith("\ufeff") else text[3:]
-    return text
-
-
 def looks_like(head_lines: list[str]) -> bool:
     r"""True for an export header (after a pasted prompt), or a key heading with values near it.
 
@@ -325,7 +318,7 @@ def looks_like(head_lines: list[str]) -> bool:
     >>> looks_like(['[HKEY_CURRENT_USER\\Software\\Example]', '"A"="b"']), looks_like(['[root@esx01:~]'])
     (True, False)
     """
-    lines = [_clean(line).strip() for line in head_lines]
+    lines = [clean_text(line).strip() for line in head_lines]
     lines = [line for line in lines if line]
     for line in lines[:20]:
         if _PROMPT.match(line):
@@ -376,7 +369,7 @@ def read(lines: Iterable[Line]) -> Iterator[Record]:
                    items=slots.get("items"), meta=_value_meta(slots, version))
 
     for number, raw in lines:
-        raw = _clean(raw)
+        raw = clean_text(raw)
         text = raw.rstrip()
         if in_string is not None:
             start, first, joined, count = in_string

@@ -42,7 +42,7 @@ import re
 from typing import Iterable, Iterator
 from xml.parsers import expat
 
-from hakb.reading.record import Line, Record
+from hakb.reading.record import Line, Record, clean_text
 
 CLIXML_SHAPE = "clixml"
 ESXCLI_SHAPE = "esxcli-xml"
@@ -58,13 +58,6 @@ _COLLECTIONS = {"LST", "IE", "STK", "QUE"}
 _STRINGS = {"S", "URI", "XD", "SBK"}
 
 
-def _clean(text: str) -> str:
-    text = text.rstrip("\r")
-    while text.startswith(("\ufeff", "\u00ef\u00bb\u00bf")):
-        text = text[1:] if text.startswith("\ufeff") else text[3:]
-    return text
-
-
 def looks_like(head_lines: list[str]) -> bool:
     """True when the first lines open a Clixml ``<Objs>`` or an esxcli ``<output>`` document.
 
@@ -74,26 +67,29 @@ def looks_like(head_lines: list[str]) -> bool:
     >>> looks_like(['<html><body>'])
     False
     """
-    lines = [_clean(line).strip() for line in head_lines]
+    lines = [clean_text(line).strip() for line in head_lines]
     lines = [line for line in lines if line][:5]
     if not lines or not lines[0].startswith("<"):
         return False
     return any(re.search(r"<(?:\w+:)?(?:Objs|output)[\s>]", line) for line in lines)
 
 
-class _Element:
+class Element:
+    """One XML element as the streaming readers build it (Clixml, esxcli XML, event exports):
+    its tag, attributes, first line, children and text."""
+
     __slots__ = ("tag", "attrs", "line", "children", "parts")
 
     def __init__(self, tag: str, attrs: dict[str, str], line: Line):
         self.tag, self.attrs, self.line = tag, attrs, line
-        self.children: list[_Element] = []
+        self.children: list[Element] = []
         self.parts: list[str] = []
 
     @property
     def text(self) -> str:
         return "".join(self.parts)
 
-    def child(self, tag: str) -> _Element | None:
+    def child(self, tag: str) -> Element | None:
         return next((c for c in self.children if c.tag == tag), None)
 
 
@@ -101,20 +97,29 @@ def _local(name: str) -> str:
     return name.rpartition(":")[2]
 
 
+def hardened_parser(builder, namespace_separator: str | None = None, *, refuse_doctype, refuse_entity):
+    """An expat parser feeding ``builder``'s ``_start``, ``_end`` and ``_data``, that never reads
+    external entities and calls the ``refuse_*`` handlers (which raise) on any DOCTYPE or entity
+    declaration: bundle XML may be written to expand without bound."""
+    parser = expat.ParserCreate(namespace_separator=namespace_separator)
+    parser.buffer_text = True
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = refuse_doctype
+    parser.EntityDeclHandler = refuse_entity
+    parser.StartElementHandler = builder._start
+    parser.EndElementHandler = builder._end
+    parser.CharacterDataHandler = builder._data
+    return parser
+
+
 class _Builder:
     """Builds one top-level object at a time from fed lines; finished ones wait in ``ready``."""
 
     def __init__(self, first_number: int):
-        self.parser = expat.ParserCreate()
-        self.parser.buffer_text = True
-        self.parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        self.parser.StartDoctypeDeclHandler = self._refuse_doctype
-        self.parser.EntityDeclHandler = self._refuse_entity
-        self.parser.StartElementHandler = self._start
-        self.parser.EndElementHandler = self._end
-        self.parser.CharacterDataHandler = self._data
-        self.stack: list[_Element] = []
-        self.ready: list[_Element] = []
+        self.parser = hardened_parser(self, refuse_doctype=self._refuse_doctype,
+                                      refuse_entity=self._refuse_entity)
+        self.stack: list[Element] = []
+        self.ready: list[Element] = []
         self.root = ""
         self.done = False
         self.lines: dict[int, Line] = {}
@@ -147,7 +152,7 @@ class _Builder:
 
     def _start(self, name: str, attrs: dict[str, str]) -> None:
         tag = _local(name)
-        element = _Element(tag, attrs, self._line())
+        element = Element(tag, attrs, self._line())
         if not self.stack:
             if tag not in ("Objs", "output"):
                 raise ValueError(f"line {element.line[0]}: XML root <{tag}> is neither a Clixml "
@@ -213,7 +218,7 @@ class _Clixml:
         self.types: dict[str, list[str]] = {}
         self.objects: dict[str, str] = {}
 
-    def _register_types(self, obj: _Element) -> None:
+    def _register_types(self, obj: Element) -> None:
         """Note every ``<TN RefId>`` in the object, in document order, for later ``<TNRef>``."""
         pending = [obj]
         while pending:
@@ -223,7 +228,7 @@ class _Clixml:
                                                       if t.tag == "T"]
             pending.extend(reversed(element.children))
 
-    def type_names(self, obj: _Element) -> list[str]:
+    def type_names(self, obj: Element) -> list[str]:
         tn = obj.child("TN")
         if tn is not None:
             names = [_unescape(t.text) for t in tn.children if t.tag == "T"]
@@ -235,7 +240,7 @@ class _Clixml:
             return self.types.get(ref.attrs.get("RefId", ""), [])
         return []
 
-    def record(self, obj: _Element) -> Record:
+    def record(self, obj: Element) -> Record:
         self._register_types(obj)
         names = self.type_names(obj)
         record = Record(shape=CLIXML_SHAPE, type_name=names[0] if names else "")
@@ -248,7 +253,7 @@ class _Clixml:
             record.first_line = obj.line[0]
         return record
 
-    def _remember(self, obj: _Element, record: Record | None = None, text: str | None = None) -> None:
+    def _remember(self, obj: Element, record: Record | None = None, text: str | None = None) -> None:
         if "RefId" in obj.attrs:
             if text is None:
                 text = self.readable(obj)
@@ -256,7 +261,7 @@ class _Clixml:
                     text = record.get("Name") or ""
             self.objects[obj.attrs["RefId"]] = text
 
-    def readable(self, obj: _Element) -> str:
+    def readable(self, obj: Element) -> str:
         """An object's text: its ToString, else its primitive's, else its collection's."""
         to_string = obj.child("ToString")
         if to_string is not None:
@@ -270,7 +275,7 @@ class _Clixml:
                 return "{" + ", ".join(self.item_text(i) for i in child.children) + "}"
         return ""
 
-    def item_text(self, element: _Element) -> str:
+    def item_text(self, element: Element) -> str:
         if element.tag == "Obj":
             text = self.readable(element)
             if not text:
@@ -280,7 +285,7 @@ class _Clixml:
             return text
         return self.scalar(element)
 
-    def scalar(self, element: _Element) -> str:
+    def scalar(self, element: Element) -> str:
         tag = element.tag
         if tag == "Nil":
             return ""
@@ -297,7 +302,7 @@ class _Clixml:
             return _unescape(element.text)
         return element.text.strip()
 
-    def _members(self, record: Record, prefix: str, obj: _Element, depth: int) -> None:
+    def _members(self, record: Record, prefix: str, obj: Element, depth: int) -> None:
         for group in ("Props", "MS"):
             for member in (c for c in obj.children if c.tag == group):
                 for child in member.children:
@@ -305,7 +310,7 @@ class _Clixml:
                     if name:
                         self._value(record, prefix + name, child, depth)
 
-    def _value(self, record: Record, name: str, element: _Element, depth: int) -> None:
+    def _value(self, record: Record, name: str, element: Element, depth: int) -> None:
         if depth > MAX_DEPTH:
             raise ValueError(f"line {element.line[0]}: Clixml objects nested deeper than {MAX_DEPTH}")
         number, text = element.line
@@ -329,7 +334,7 @@ class _Clixml:
             self._dictionary(record, name + ".", dct, depth + 1)
         self._remember(element, text=value)
 
-    def _dictionary(self, record: Record, prefix: str, dct: _Element, depth: int) -> None:
+    def _dictionary(self, record: Record, prefix: str, dct: Element, depth: int) -> None:
         for entry in (c for c in dct.children if c.tag == "En"):
             parts = {c.attrs.get("N"): c for c in entry.children}
             key, value = parts.get("Key"), parts.get("Value")
@@ -350,11 +355,11 @@ def _unescape(text: str) -> str:
 # --- esxcli ----------------------------------------------------------------------------------
 
 
-def _esxcli_scalar(element: _Element) -> str:
+def _esxcli_scalar(element: Element) -> str:
     return element.text.strip()
 
 
-def _esxcli_readable(structure: _Element) -> str:
+def _esxcli_readable(structure: Element) -> str:
     for field in (c for c in structure.children if c.tag == "field"):
         if field.attrs.get("name", "").lower() == "name" and field.children:
             if field.children[0].tag not in ("list", "structure"):
@@ -362,7 +367,7 @@ def _esxcli_readable(structure: _Element) -> str:
     return structure.attrs.get("typeName", "")
 
 
-def _esxcli_fields(record: Record, prefix: str, structure: _Element, depth: int) -> None:
+def _esxcli_fields(record: Record, prefix: str, structure: Element, depth: int) -> None:
     if depth > MAX_DEPTH:
         raise ValueError(f"line {structure.line[0]}: esxcli structures nested deeper than {MAX_DEPTH}")
     for field in (c for c in structure.children if c.tag == "field"):
@@ -385,7 +390,7 @@ def _esxcli_fields(record: Record, prefix: str, structure: _Element, depth: int)
             record.set(name, _esxcli_scalar(content), number, text)
 
 
-def _esxcli_record(structure: _Element) -> Record:
+def _esxcli_record(structure: Element) -> Record:
     record = Record(shape=ESXCLI_SHAPE, type_name=structure.attrs.get("typeName", ""))
     _esxcli_fields(record, "", structure, 0)
     if not record.first_line:
@@ -412,7 +417,7 @@ def read(lines: Iterable[Line]) -> Iterator[Record]:
     builder: _Builder | None = None
     clixml = _Clixml()
     for number, raw in lines:
-        text = _clean(raw)
+        text = clean_text(raw)
         if builder is None or builder.done:
             if not text.strip():
                 continue
